@@ -1,0 +1,212 @@
+/*
+ * sql_driver_sqlite - an SQLite file, opened read-only.
+ *
+ * Owns one sqlite3 handle and its prepared statement, kept for the life of
+ * the connection and reset after every lookup. The file is never written:
+ * it is opened with SQLITE_OPEN_READONLY, and a busy timeout keeps a writer
+ * holding a lock from stalling a worker forever.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "sql_config.h"
+#include "sql_driver.h"
+
+struct sql_conn {
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	const struct sql_template *prepared;	/* what stmt holds */
+	char error[256];
+};
+
+/* keep_error - remember the engine's message for last_error() */
+static void
+keep_error(struct sql_conn *conn, const char *what)
+{
+	snprintf(conn->error, sizeof(conn->error), "%s: %s", what,
+	    sqlite3_errmsg(conn->db));
+}
+
+/* sqlite_driver_close - finalize, close, free */
+static void
+sqlite_driver_close(struct sql_conn *conn)
+{
+	if (conn == NULL)
+		return;
+	sqlite3_finalize(conn->stmt);
+	/* _v2: never leaks the handle when a statement is still open */
+	sqlite3_close_v2(conn->db);
+	free(conn);
+}
+
+/* sqlite_driver_connect - open the database file read-only */
+static int
+sqlite_driver_connect(struct sql_conn **conn_r,
+    const struct sql_config *config, const struct sql_host *host,
+    char *err, size_t errlen)
+{
+	struct sql_conn *conn;
+	int rc;
+
+	(void)host;
+	*conn_r = NULL;
+	conn = calloc(1, sizeof(*conn));
+	if (conn == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = sqlite3_open_v2(config->database, &conn->db,
+	    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", config->database,
+		    conn->db != NULL ? sqlite3_errmsg(conn->db) :
+		    sqlite3_errstr(rc));
+		sqlite_driver_close(conn);
+		return -1;
+	}
+	if (sqlite3_busy_timeout(conn->db,
+	    (int)config->timeout * 1000) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", config->database,
+		    sqlite3_errmsg(conn->db));
+		sqlite_driver_close(conn);
+		return -1;
+	}
+	*conn_r = conn;
+	return 0;
+}
+
+/* prepare - prepare query's statement on this connection, once */
+static int
+prepare(struct sql_conn *conn, const struct sql_query *query)
+{
+	const struct sql_template *tmpl = query->tmpl;
+	int columns;
+
+	if (conn->stmt != NULL && conn->prepared == tmpl)
+		return 0;
+	sqlite3_finalize(conn->stmt);
+	conn->stmt = NULL;
+	conn->prepared = NULL;
+	if (sqlite3_prepare_v3(conn->db, tmpl->sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &conn->stmt, NULL) != SQLITE_OK) {
+		keep_error(conn, "prepare");
+		return -1;
+	}
+	if (conn->stmt == NULL) {
+		snprintf(conn->error, sizeof(conn->error),
+		    "prepare: the query is empty");
+		return -1;
+	}
+	if ((size_t)sqlite3_bind_parameter_count(conn->stmt) !=
+	    tmpl->nparams) {
+		snprintf(conn->error, sizeof(conn->error), "prepare: the "
+		    "engine counts other parameters than the template has");
+		return -1;
+	}
+	columns = sqlite3_column_count(conn->stmt);
+	if (columns < 0 || (size_t)columns != query->ncolumns) {
+		snprintf(conn->error, sizeof(conn->error), "prepare: the "
+		    "query returns %d columns, %zu expected", columns,
+		    query->ncolumns);
+		return -1;
+	}
+	conn->prepared = tmpl;
+	return 0;
+}
+
+/* copy_row - copy the current row's columns into row_r */
+static int
+copy_row(struct sql_conn *conn, struct sql_row *row_r)
+{
+	size_t i;
+
+	for (i = 0; i < row_r->ncolumns; i++) {
+		const unsigned char *text;
+		int len;
+
+		row_r->column[i].null =
+		    sqlite3_column_type(conn->stmt, (int)i) == SQLITE_NULL;
+		row_r->column[i].len = 0;
+		row_r->column[i].value[0] = '\0';
+		if (row_r->column[i].null)
+			continue;
+		text = sqlite3_column_text(conn->stmt, (int)i);
+		len = sqlite3_column_bytes(conn->stmt, (int)i);
+		if (text == NULL) {
+			keep_error(conn, "fetch");
+			return -1;
+		}
+		if (len < 0 || (size_t)len >= SQL_VALUE_MAX) {
+			snprintf(conn->error, sizeof(conn->error), "fetch: "
+			    "stored value longer than the longest we accept");
+			return -1;
+		}
+		memcpy(row_r->column[i].value, text, (size_t)len);
+		row_r->column[i].value[len] = '\0';
+		row_r->column[i].len = (size_t)len;
+	}
+	return 0;
+}
+
+/* sqlite_driver_lookup - bind, step, count the rows */
+static int
+sqlite_driver_lookup(struct sql_conn *conn, const struct sql_query *query,
+    struct sql_row *row_r)
+{
+	size_t i;
+	int rc = -1, step;
+
+	if (prepare(conn, query) != 0)
+		return -1;
+	for (i = 0; i < query->tmpl->nparams; i++) {
+		if (sqlite3_bind_text(conn->stmt, (int)i + 1,
+		    query->values[i], -1, SQLITE_STATIC) != SQLITE_OK) {
+			keep_error(conn, "bind");
+			goto out;
+		}
+	}
+	row_r->ncolumns = query->ncolumns;
+	step = sqlite3_step(conn->stmt);
+	if (step == SQLITE_DONE) {
+		rc = 0;
+		goto out;
+	}
+	if (step != SQLITE_ROW) {
+		keep_error(conn, "step");
+		goto out;
+	}
+	if (copy_row(conn, row_r) != 0)
+		goto out;
+	step = sqlite3_step(conn->stmt);
+	if (step == SQLITE_DONE)
+		rc = 1;
+	else if (step == SQLITE_ROW)
+		rc = 2;
+	else
+		keep_error(conn, "step");
+out:
+	/* values were bound SQLITE_STATIC: unbind before they go away */
+	sqlite3_reset(conn->stmt);
+	sqlite3_clear_bindings(conn->stmt);
+	return rc;
+}
+
+/* sqlite_driver_last_error - the last error on conn */
+static const char *
+sqlite_driver_last_error(const struct sql_conn *conn)
+{
+	return conn->error;
+}
+
+const struct sql_driver sql_driver_sqlite = {
+	.name = "sqlite",
+	.param_style = SQL_PARAM_STYLE_QMARK,
+	.identifier_quote = '"',
+	.connect = sqlite_driver_connect,
+	.lookup = sqlite_driver_lookup,
+	.close = sqlite_driver_close,
+	.last_error = sqlite_driver_last_error,
+};

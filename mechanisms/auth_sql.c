@@ -43,7 +43,7 @@ to_logger(int priority, const char *line)
 		priority = L_INFO;
 	else
 		priority = L_DEBUG;
-	logger(priority, "auth_sql", "%s", line);
+	logger(priority, L_FUNC, "auth_sql: %s", line);
 }
 
 /* auth_sql_init - read the config once, before the fork */
@@ -60,7 +60,7 @@ auth_sql_init(void)
 		sql_config_free(&config);
 		return -1;
 	}
-	logger(L_INFO, "auth_sql", "using %s (engine %s, scheme %s)", path,
+	sql_log(SQL_LOG_INFO, "using %s (engine %s, scheme %s)", path,
 	    config->engine, config->scheme);
 	return 0;
 }

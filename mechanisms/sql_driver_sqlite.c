@@ -4,11 +4,15 @@
  * Owns one sqlite3 handle and its prepared statement, kept for the life of
  * the connection and reset after every lookup. The file is never written:
  * it is opened with SQLITE_OPEN_READONLY, and a busy timeout keeps a writer
- * holding a lock from stalling a worker forever.
+ * holding a lock from stalling a worker forever. A file replaced under a
+ * running daemon (renamed over, as a copy from a master database is) is
+ * noticed at the next lookup and opened anew.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -19,6 +23,9 @@ struct sql_conn {
 	sqlite3 *db;
 	sqlite3_stmt *stmt;
 	const struct sql_template *prepared;	/* what stmt holds */
+	const struct sql_config *config;
+	dev_t dev;				/* the file we opened */
+	ino_t ino;
 	char error[256];
 };
 
@@ -30,26 +37,65 @@ keep_error(struct sql_conn *conn, const char *what)
 	    sqlite3_errmsg(conn->db));
 }
 
-/* sqlite_driver_close - finalize, close, free */
+/* close_db - finalize the statement and close the handle */
+static void
+close_db(struct sql_conn *conn)
+{
+	sqlite3_finalize(conn->stmt);
+	conn->stmt = NULL;
+	conn->prepared = NULL;
+	/* _v2: never leaks the handle when a statement is still open */
+	sqlite3_close_v2(conn->db);
+	conn->db = NULL;
+}
+
+/* sqlite_driver_close - close and free */
 static void
 sqlite_driver_close(struct sql_conn *conn)
 {
 	if (conn == NULL)
 		return;
-	sqlite3_finalize(conn->stmt);
-	/* _v2: never leaks the handle when a statement is still open */
-	sqlite3_close_v2(conn->db);
+	close_db(conn);
 	free(conn);
 }
 
-/* sqlite_driver_connect - open the database file read-only */
+/* open_db - open the file read-only; 0, or -1 with err set */
+static int
+open_db(struct sql_conn *conn, char *err, size_t errlen)
+{
+	const struct sql_config *config = conn->config;
+	struct stat st;
+	int rc;
+
+	rc = sqlite3_open_v2(config->database, &conn->db,
+	    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", config->database,
+		    conn->db != NULL ? sqlite3_errmsg(conn->db) :
+		    sqlite3_errstr(rc));
+		return -1;
+	}
+	if (sqlite3_busy_timeout(conn->db,
+	    (int)config->timeout * 1000) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", config->database,
+		    sqlite3_errmsg(conn->db));
+		return -1;
+	}
+	/* the file just opened; a race with a rename only costs a reopen */
+	if (stat(config->database, &st) == 0) {
+		conn->dev = st.st_dev;
+		conn->ino = st.st_ino;
+	}
+	return 0;
+}
+
+/* sqlite_driver_connect - open the database file */
 static int
 sqlite_driver_connect(struct sql_conn **conn_r,
     const struct sql_config *config, const struct sql_host *host,
     char *err, size_t errlen)
 {
 	struct sql_conn *conn;
-	int rc;
 
 	(void)host;
 	*conn_r = NULL;
@@ -58,24 +104,26 @@ sqlite_driver_connect(struct sql_conn **conn_r,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	rc = sqlite3_open_v2(config->database, &conn->db,
-	    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", config->database,
-		    conn->db != NULL ? sqlite3_errmsg(conn->db) :
-		    sqlite3_errstr(rc));
-		sqlite_driver_close(conn);
-		return -1;
-	}
-	if (sqlite3_busy_timeout(conn->db,
-	    (int)config->timeout * 1000) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", config->database,
-		    sqlite3_errmsg(conn->db));
+	conn->config = config;
+	if (open_db(conn, err, errlen) != 0) {
 		sqlite_driver_close(conn);
 		return -1;
 	}
 	*conn_r = conn;
 	return 0;
+}
+
+/* reopen_if_replaced - a new file at the path: open it instead */
+static int
+reopen_if_replaced(struct sql_conn *conn)
+{
+	struct stat st;
+
+	if (stat(conn->config->database, &st) != 0 ||
+	    (st.st_dev == conn->dev && st.st_ino == conn->ino))
+		return 0;
+	close_db(conn);
+	return open_db(conn, conn->error, sizeof(conn->error));
 }
 
 /* prepare - prepare query's statement on this connection, once */
@@ -159,7 +207,7 @@ sqlite_driver_lookup(struct sql_conn *conn, const struct sql_query *query,
 	size_t i;
 	int rc = -1, step;
 
-	if (prepare(conn, query) != 0)
+	if (reopen_if_replaced(conn) != 0 || prepare(conn, query) != 0)
 		return -1;
 	for (i = 0; i < query->tmpl->nparams; i++) {
 		if (sqlite3_bind_text(conn->stmt, (int)i + 1,

@@ -1,5 +1,4 @@
 /* testlib - shared helpers of the unit tests */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,112 @@
+#!/bin/bash
+# mariadb-seed - the seed's walkthrough on a real MariaDB server: its schema,
+# its SELECT-only user, jane made with ENCRYPT(), its pam_mysql config file
+# unchanged but for how it reaches the server, and testsaslauthd's answers.
+# Then what the seed does not show: a disabled account, unknown and hostile
+# logins, TCP, one connection per worker, and the database going away.
+. "$(dirname "$0")/lib.sh"
+
+start_mariadb
+seed_schema
+
+# the seed's file; users.host is the one line that differs
+seed_pam_mysql_conf "$DB_SOCK" "$T/mail-pam-mysql.conf"
+start_saslauthd sock "$T/mail-pam-mysql.conf" -r -n 3
+
+# the seed's three testsaslauthd commands; pop needs no PAM file here
+expect sock "$OK" "jane, right password, imap" \
+    -u jane -r example.org -p janepass -s imap
+expect sock "$NO" "jane, wrong password" \
+    -u jane -r example.org -p janepas3 -s imap
+expect sock "$OK" "jane on pop, with no PAM file for pop" \
+    -u jane -r example.org -p janepass -s pop
+expect sock "$OK" "login given as user@realm, no -r realm" \
+    -u jane@example.org -p janepass -s imap
+
+# users.where_clause = active = 1
+sql "UPDATE db_mail.mail_users SET active = 0 WHERE username = 'jane@example.org'"
+expect sock "$NO" "jane disabled (active=0)" \
+    -u jane -r example.org -p janepass -s imap
+sql "UPDATE db_mail.mail_users SET active = 1 WHERE username = 'jane@example.org'"
+expect sock "$OK" "jane enabled again" \
+    -u jane -r example.org -p janepass -s imap
+
+# unknown, ambiguous, hostile
+expect sock "$NO" "unknown user" -u john -r example.org -p janepass -s imap
+expect sock "$NO" "jane without her realm" -u jane -p janepass -s imap
+expect sock "$NO" "SQL in the login" \
+    -u "x' OR '1'='1" -r example.org -p janepass -s imap
+expect sock "$NO" "SQL comment in the login" \
+    -u "jane@example.org' -- " -p janepass -s imap
+expect sock "$NO" "the stored hash given as the password" \
+    -u jane -r example.org -p "$(sql "SELECT password FROM db_mail.mail_users")" -s imap
+expect sock "$NO" "a 256-byte login" \
+    -u "$(printf 'a%.0s' $(seq 256))" -r example.org -p janepass -s imap
+expect sock "$NO" "a login with control bytes" \
+    -u "$(printf 'ja\001ne\033[2J')" -r example.org -p janepass -s imap
+sql "INSERT INTO db_mail.mail_users SET username='twice@example.org',
+    password=ENCRYPT('janepass','\$1\$1234abcd'), active=1;
+    INSERT INTO db_mail.mail_users SET username='twice@example.org',
+    password=ENCRYPT('janepass','\$1\$1234abcd'), active=1;
+    INSERT INTO db_mail.mail_users SET username='empty@example.org',
+    password='', active=1"
+expect sock "$NO" "two rows for one login" \
+    -u twice -r example.org -p janepass -s imap
+expect sock "$NO" "an empty stored password" \
+    -u empty -r example.org -p janepass -s imap
+log_has sock "more than one row for twice@example.org" "why two rows fail"
+expect sock "$OK" "still serving after all that" \
+    -u jane -r example.org -p janepass -s imap
+
+# one connection per worker: count them on the server after many logins
+before=$(sql "SHOW GLOBAL STATUS LIKE 'Connections'" | cut -f2)
+for i in $(seq 1 60); do
+	ask sock -u jane -r example.org -p janepass -s imap
+done | sort | uniq -c | grep -q "60 $OK" &&
+    pass "60 logins in a row" || failed "60 logins in a row"
+after=$(sql "SHOW GLOBAL STATUS LIKE 'Connections'" | cut -f2)
+# the count query's own connection is one of them
+opened=$((after - before - 1))
+held=$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST
+    WHERE USER = 'db_mail_user'")
+if [ "$held" -ge 1 ] && [ "$held" -le 3 ] && [ "$opened" -le 3 ]; then
+	pass "3 workers hold $held connection(s); $opened opened for 60 logins"
+else
+	failed "3 workers hold $held connections, $opened opened for 60 logins"
+fi
+
+# the database blinks: NO while it is down, OK once it is back
+mariadb_down
+expect sock "$NO" "database down" -u jane -r example.org -p janepass -s imap
+mariadb_up
+ok_again=0
+for i in 1 2 3 4 5 6; do
+	# each worker notices its lost connection once, then reconnects
+	[ "$(ask sock -u jane -r example.org -p janepass -s imap)" = "$OK" ] &&
+	    ok_again=$((ok_again + 1))
+done
+[ "$ok_again" -eq 6 ] && pass "database back: every worker reconnects" ||
+    failed "database back: only $ok_again of 6 logins OK"
+log_has sock "query failed on" "why a login failed while the database was down"
+
+# TCP, host:port, the same file otherwise
+seed_pam_mysql_conf "127.0.0.1:$DB_PORT" "$T/tcp.conf"
+start_saslauthd tcp "$T/tcp.conf" -r -n 1
+expect tcp "$OK" "over TCP (users.host = 127.0.0.1:port)" \
+    -u jane -r example.org -p janepass -s imap
+expect tcp "$NO" "over TCP, wrong password" \
+    -u jane -r example.org -p janepas3 -s imap
+
+# -n 0: a process per request, each connecting for itself
+start_saslauthd fork "$T/mail-pam-mysql.conf" -r -n 0
+expect fork "$OK" "saslauthd -n 0 (fork per request)" \
+    -u jane -r example.org -p janepass -s imap
+expect fork "$NO" "saslauthd -n 0, wrong password" \
+    -u jane -r example.org -p janepas3 -s imap
+
+for d in sock tcp fork; do
+	log_lacks $d "janepass" "the password"
+	log_lacks $d "1234abcd" "the hash"
+	log_lacks $d "db_mail_password" "the database password"
+done
+finish

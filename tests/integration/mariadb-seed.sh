@@ -97,6 +97,27 @@ expect tcp "$OK" "over TCP (users.host = 127.0.0.1:port)" \
 expect tcp "$NO" "over TCP, wrong password" \
     -u jane -r example.org -p janepas3 -s imap
 
+# users.status_column, as pam_acct_mgmt answered under saslauthd -a pam:
+# bit 0 expired, bit 1 new password required, NULL expired
+sql "ALTER TABLE db_mail.mail_users ADD status INT NULL DEFAULT 0;
+    INSERT INTO db_mail.mail_users (username, password, active, status)
+    SELECT CONCAT('s', n, '@example.org'), ENCRYPT('janepass', '\$1\$1234abcd'),
+        1, IF(n = 9, NULL, n) FROM (SELECT 0 n UNION SELECT 1 UNION SELECT 2
+        UNION SELECT 3 UNION SELECT 4 UNION SELECT 9) s"
+{ cat "$T/mail-pam-mysql.conf"; echo "users.status_column = status;"; } \
+    >"$T/status.conf"
+start_saslauthd status "$T/status.conf" -r -n 1
+expect status "$OK" "status 0" -u s0 -r example.org -p janepass -s imap
+expect status "$NO" "status 1 (expired)" -u s1 -r example.org -p janepass -s imap
+expect status "$NO" "status 2 (new password required)" \
+    -u s2 -r example.org -p janepass -s imap
+expect status "$NO" "status 3" -u s3 -r example.org -p janepass -s imap
+expect status "$OK" "status 4 (pam_mysql's internal bit, ignored)" \
+    -u s4 -r example.org -p janepass -s imap
+expect status "$NO" "status NULL (expired)" -u s9 -r example.org -p janepass -s imap
+log_has status "reason=account expired" "why status 1 fails"
+log_has status "reason=password expired" "why status 2 fails"
+
 # -n 0: a process per request, each connecting for itself
 start_saslauthd fork "$T/mail-pam-mysql.conf" -r -n 0
 expect fork "$OK" "saslauthd -n 0 (fork per request)" \
@@ -104,7 +125,7 @@ expect fork "$OK" "saslauthd -n 0 (fork per request)" \
 expect fork "$NO" "saslauthd -n 0, wrong password" \
     -u jane -r example.org -p janepas3 -s imap
 
-for d in sock tcp fork; do
+for d in sock tcp fork status; do
 	log_lacks $d "janepass" "the password"
 	log_lacks $d "1234abcd" "the hash"
 	log_lacks $d "db_mail_password" "the database password"

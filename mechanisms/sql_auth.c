@@ -3,11 +3,13 @@
  *
  * Owns the query template, the scheme's working memory and the worker's
  * database connection. The connection is opened on the first request in
- * the process that serves it, kept, and reopened (on the next host) when it
- * fails; a connection inherited across fork() is never used.
+ * the process that serves it, kept, and reopened (on the next host) when the
+ * driver reports it lost; a connection inherited across fork() is never
+ * used. A failed statement on a working connection is not retried.
  * Logs: database errors at LOG_ERR with engine, host and the server's
- * message; bad rows (several rows, NULL or empty or unusable stored value)
- * with the login; connects under verbose. Never a password or a hash.
+ * message; bad rows (several rows; a NULL, empty, over-long or unusable
+ * stored value) with the login; connects under verbose. Never a password
+ * or a hash.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,7 +88,7 @@ sql_auth_new(struct sql_auth **auth_r, const struct sql_config *config,
     bool verbose)
 {
 	struct sql_auth *a;
-	char *text = NULL, err[256];
+	char *text = NULL, err[256], where[300];
 	const char *what;
 
 	*auth_r = NULL;
@@ -114,18 +116,19 @@ sql_auth_new(struct sql_auth **auth_r, const struct sql_config *config,
 		what = "sql_select";
 		a->ncolumns = 1;
 		if (sql_template_parse(&a->tmpl, config->select,
-		    a->driver->param_style, err, sizeof(err)) != 0)
+		    &a->driver->dialect, err, sizeof(err)) != 0)
 			goto bad_query;
 	} else {
 		what = "the query built from table, columns and where clause";
 		a->ncolumns = config->status_column != NULL ? 2 : 1;
-		text = build_query_text(config, a->driver->identifier_quote);
+		text = build_query_text(config,
+		    a->driver->dialect.identifier_quote);
 		if (text == NULL) {
 			snprintf(err, sizeof(err), "out of memory");
 			goto bad_query;
 		}
-		if (sql_template_parse(&a->tmpl, text,
-		    a->driver->param_style, err, sizeof(err)) != 0)
+		if (sql_template_parse(&a->tmpl, text, &a->driver->dialect,
+		    err, sizeof(err)) != 0)
 			goto bad_query;
 		free(text);
 	}
@@ -135,7 +138,13 @@ sql_auth_new(struct sql_auth **auth_r, const struct sql_config *config,
 	return 0;
 
 bad_query:
-	sql_log(SQL_LOG_ERR, "%s: %s: %s", config->path, what, err);
+	/* the line of sql_select or of the where clause, the likely culprit */
+	if (config->query_line > 0)
+		snprintf(where, sizeof(where), "%s:%u", config->path,
+		    config->query_line);
+	else
+		snprintf(where, sizeof(where), "%s", config->path);
+	sql_log(SQL_LOG_ERR, "%s: %s: %s", where, what, err);
 	free(text);
 fail:
 	sql_template_free(&a->tmpl);
@@ -205,25 +214,29 @@ connect_any(struct sql_auth *a)
 	return -1;
 }
 
-/* lookup - run the query, reconnecting once (to the next host) on error */
-static int
+/* lookup - run the query, reconnecting once (to the next host) if lost */
+static enum sql_lookup
 lookup(struct sql_auth *a, const struct sql_query *q, struct sql_row *row)
 {
 	char where[300];
-	int attempt, rc = -1;
+	enum sql_lookup rc = SQL_LOOKUP_LOST;
+	int attempt;
 
-	for (attempt = 0; attempt < 2; attempt++) {
+	for (attempt = 0; attempt < 2 && rc == SQL_LOOKUP_LOST; attempt++) {
 		if (connect_any(a) != 0)
-			return -1;
+			return SQL_LOOKUP_LOST;
 		rc = a->driver->lookup(a->conn, q, row);
 		if (rc >= 0)
 			return rc;
-		sql_log(SQL_LOG_ERR, "%s: query failed on %s: %s",
+		sql_log(SQL_LOG_ERR, "%s: query failed on %s: %s%s",
 		    a->driver->name, host_name(a, a->host, where,
-		    sizeof(where)), a->driver->last_error(a->conn));
-		disconnect(a);
-		if (a->config->nhosts > 1)
-			a->host = (a->host + 1) % a->config->nhosts;
+		    sizeof(where)), a->driver->last_error(a->conn),
+		    rc == SQL_LOOKUP_LOST ? " (reconnecting)" : "");
+		if (rc == SQL_LOOKUP_LOST) {
+			disconnect(a);
+			if (a->config->nhosts > 1)
+				a->host = (a->host + 1) % a->config->nhosts;
+		}
 	}
 	return rc;
 }
@@ -255,6 +268,15 @@ verify_row(struct sql_auth *a, const struct sql_row *row, const char *login,
 	char shown[300];
 	int rc;
 
+	if (row->column[0].too_long ||
+	    (a->ncolumns == 2 && row->column[1].too_long)) {
+		sql_log(SQL_LOG_ERR, "%s: stored value for %s longer than %d "
+		    "bytes", a->driver->name, sql_log_printable(shown,
+		    sizeof(shown), login), SQL_VALUE_MAX - 1);
+		sql_scheme_burn(a->scheme_ctx, password);
+		*reason_r = "bad stored hash";
+		return 0;
+	}
 	if (row->column[0].null || row->column[0].len == 0) {
 		/* pam_mysql refuses a NULL stored password (Debian's fix),
 		 * and crypt("") never matches: no stored password, no login */
@@ -266,6 +288,7 @@ verify_row(struct sql_auth *a, const struct sql_row *row, const char *login,
 		return 0;
 	}
 	if (strlen(stored) != row->column[0].len) {
+		sql_scheme_burn(a->scheme_ctx, password);
 		why = "stored value holds a NUL byte";
 		rc = -1;
 	} else {
@@ -296,7 +319,8 @@ sql_auth_check(struct sql_auth *a, const char *login, const char *password,
 	struct sql_query q;
 	struct sql_row *row = NULL;
 	char shown[300];
-	int found, verdict = 0;
+	enum sql_lookup found;
+	int verdict = 0;
 
 	*reason_r = "internal error";
 	if (password[0] == '\0') {
@@ -329,21 +353,24 @@ sql_auth_check(struct sql_auth *a, const char *login, const char *password,
 
 	found = lookup(a, &q, row);
 	switch (found) {
-	case 1:
+	case SQL_LOOKUP_ONE:
 		verdict = verify_row(a, row, login, password, reason_r);
 		break;
-	case 0:
+	case SQL_LOOKUP_NONE:
 		sql_scheme_burn(a->scheme_ctx, password);
 		*reason_r = "unknown user";
 		break;
-	case 2:
+	case SQL_LOOKUP_MANY:
 		sql_scheme_burn(a->scheme_ctx, password);
 		sql_log(SQL_LOG_ERR, "%s: more than one row for %s; refusing "
 		    "an ambiguous login", a->driver->name,
 		    sql_log_printable(shown, sizeof(shown), login));
 		*reason_r = "ambiguous user";
 		break;
-	default:
+	case SQL_LOOKUP_ERROR:
+		*reason_r = "database error";
+		break;
+	case SQL_LOOKUP_LOST:
 		*reason_r = "database unavailable";
 		break;
 	}

@@ -19,7 +19,6 @@
 #include "sql_config.h"
 #include "sql_log.h"
 #include "sql_scheme.h"
-#include "sql_template.h"
 
 #define CONFIG_LINE_MAX		8192
 #define DEFAULT_CONNECT_TIMEOUT	5
@@ -41,7 +40,6 @@ struct reader {
 	size_t nseen;
 	char *hosts_text;		/* parsed at the end: sql_port may follow */
 	long pam_crypt;			/* users.password_crypt, -1 unset */
-	bool log_enabled;
 	char err[512];
 };
 
@@ -56,6 +54,13 @@ struct key {
 	const char *note;	/* logged at start, or the reason for refusal */
 	const char *canonical;	/* for a synonym: the key it stands for */
 };
+
+/* shown - a value as messages may show it: never a secret one */
+static const char *
+shown(const struct key *k, const char *value)
+{
+	return (k->flags & KEY_SECRET) ? "(hidden)" : value;
+}
 
 /* field - the member of the config a key writes */
 static void *
@@ -115,16 +120,23 @@ parse_bool(const char *value)
 	return -1;
 }
 
-/* set_bool - yes/no; pam_mysql reads "off" as true, so it is refused */
+/*
+ * set_bool - yes/no. "off" is refused in pam_mysql's spelling only:
+ * pam_mysql reads it as true, so an old file may not mean what it says.
+ */
 static int
 set_bool(struct reader *r, const struct key *k, const char *value)
 {
 	bool *dst = field(r, k);
 	int b = parse_bool(value);
 
+	if (b < 0 && r->config->syntax == SQL_CONFIG_SASLAUTHD &&
+	    strcasecmp(value, "off") == 0)
+		b = 0;
 	if (b < 0) {
 		snprintf(r->err, sizeof(r->err), "%s: \"%s\" is not a "
-		    "boolean (use 1/yes/true or 0/no/false)", k->name, value);
+		    "boolean (use 1/yes/true or 0/no/false)", k->name,
+		    shown(k, value));
 		return -1;
 	}
 	*dst = b == 1;
@@ -155,7 +167,7 @@ set_port(struct reader *r, const struct key *k, const char *value)
 {
 	if (parse_uint(value, 1, 65535, field(r, k)) != 0) {
 		snprintf(r->err, sizeof(r->err), "%s: \"%s\" is not a port "
-		    "number (1-65535)", k->name, value);
+		    "number (1-65535)", k->name, shown(k, value));
 		return -1;
 	}
 	return 0;
@@ -167,7 +179,7 @@ set_seconds(struct reader *r, const struct key *k, const char *value)
 {
 	if (parse_uint(value, 1, 3600, field(r, k)) != 0) {
 		snprintf(r->err, sizeof(r->err), "%s: \"%s\" is not a number "
-		    "of seconds (1-3600)", k->name, value);
+		    "of seconds (1-3600)", k->name, shown(k, value));
 		return -1;
 	}
 	return 0;
@@ -189,7 +201,7 @@ set_pam_crypt(struct reader *r, const struct key *k, const char *value)
 		snprintf(r->err, sizeof(r->err), "%s: \"%s\" is not a "
 		    "pam_mysql password_crypt value (0-9, or plain, Y, "
 		    "mysql, md5, sha1, drupal7, joomla15, ssha, sha512, "
-		    "sha256)", k->name, value);
+		    "sha256)", k->name, shown(k, value));
 		return -1;
 	}
 	return 0;
@@ -203,14 +215,13 @@ set_log_enabled(struct reader *r, const struct key *k, const char *value)
 
 	if (b < 0) {
 		snprintf(r->err, sizeof(r->err), "%s: \"%s\" is not a "
-		    "boolean", k->name, value);
+		    "boolean", k->name, shown(k, value));
 		return -1;
 	}
 	if (b == 1) {
 		snprintf(r->err, sizeof(r->err), "%s: %s", k->name, k->note);
 		return -1;
 	}
-	r->log_enabled = false;
 	return 0;
 }
 
@@ -341,16 +352,23 @@ problem(struct reader *r, const char *what)
 	r->problems++;
 }
 
+/* line_of - the line that set key name, or 0 */
+static unsigned int
+line_of(const struct reader *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nseen; i++)
+		if (strcmp(r->seen[i]->name, name) == 0)
+			return r->seen_line[i];
+	return 0;
+}
+
 /* problem_at - a problem found after reading, told at name's line */
 static void
 problem_at(struct reader *r, const char *name, const char *what)
 {
-	size_t i;
-
-	r->line = 0;
-	for (i = 0; i < r->nseen; i++)
-		if (strcmp(r->seen[i]->name, name) == 0)
-			r->line = r->seen_line[i];
+	r->line = line_of(r, name);
 	problem(r, what);
 	r->line = 0;
 }
@@ -528,7 +546,15 @@ read_lines(struct reader *r, FILE *f)
 			problem(r, "NUL byte in line");
 			continue;
 		}
-		buf[strcspn(buf, "\r\n")] = '\0';
+		/* LF or CRLF ends a line; a CR elsewhere would hide text */
+		if (len > 0 && buf[len - 1] == '\n')
+			buf[--len] = '\0';
+		if (len > 0 && buf[len - 1] == '\r')
+			buf[--len] = '\0';
+		if (strchr(buf, '\r') != NULL) {
+			problem(r, "carriage return inside the line");
+			continue;
+		}
 		line = buf + strspn(buf, " \t");
 		if (*line == '\0' || *line == '#')
 			continue;
@@ -568,6 +594,7 @@ parse_hosts(struct reader *r)
 	char *save = NULL, *tok;
 	size_t max = 1;
 	const char *p;
+	bool socket_used = false;
 
 	if (r->hosts_text == NULL) {
 		/* no host given: the library's default (local socket) */
@@ -613,8 +640,13 @@ parse_hosts(struct reader *r)
 			problem(r, "out of memory");
 			return;
 		}
+		if (h->socket != NULL && h->name != NULL)
+			socket_used = true;
 		c->nhosts++;
 	}
+	if (c->socket != NULL && !socket_used)
+		problem_at(r, "sql_socket", "sql_socket is used only for the "
+		    "host localhost, and sql_hosts does not list it");
 }
 
 /* require - a key this configuration cannot do without */
@@ -660,33 +692,21 @@ choose_scheme(struct reader *r)
 		problem(r, "out of memory");
 }
 
-/*
- * check_sql - parse administrator SQL now, so that a mistake in it is told
- * with its line; literal text has its '%' taken as written.
- */
+/* refuse_server_keys - keys that mean nothing without a server */
 static void
-check_sql(struct reader *r, const char *name, const char *sql, bool literal)
+refuse_server_keys(struct reader *r)
 {
-	struct sql_template *t = NULL;
-	size_t len = 2 * strlen(sql) + 1;
-	char *text = malloc(len), err[256];
+	static const char *const names[] = { "sql_hosts", "sql_port",
+	    "sql_socket", "sql_user", "sql_passwd", "sql_connect_timeout" };
+	size_t i;
 
-	if (text == NULL) {
-		problem(r, "out of memory");
-		return;
+	for (i = 0; i < NITEMS(names); i++) {
+		if (line_of(r, names[i]) == 0)
+			continue;
+		snprintf(r->err, sizeof(r->err), "%s has no meaning for "
+		    "sqlite (sql_database names the file)", names[i]);
+		problem_at(r, names[i], r->err);
 	}
-	text[0] = '\0';
-	if (literal)
-		(void)sql_template_append_text(text, len, sql);
-	else
-		strcpy(text, sql);
-	if (sql_template_parse(&t, text, SQL_PARAM_STYLE_QMARK, err,
-	    sizeof(err)) != 0) {
-		snprintf(r->err, sizeof(r->err), "%s: %s", name, err);
-		problem_at(r, name, r->err);
-	}
-	sql_template_free(&t);
-	free(text);
 }
 
 /* finish - defaults, required keys, and the checks across keys */
@@ -708,10 +728,8 @@ finish(struct reader *r)
 		    "not an engine (mysql or sqlite)", c->engine);
 		problem_at(r, "sql_engine", r->err);
 	}
-	if (c->engine != NULL && strcmp(c->engine, "sqlite") == 0 &&
-	    r->hosts_text != NULL)
-		problem_at(r, "sql_hosts", "sql_hosts has no meaning for "
-		    "sqlite: sql_database names the file");
+	if (c->engine != NULL && strcmp(c->engine, "sqlite") == 0)
+		refuse_server_keys(r);
 	require(r, c->database, saslauthd ? "sql_database" : "users.database");
 	if (c->engine != NULL && strcmp(c->engine, "mysql") == 0)
 		require(r, c->user, saslauthd ? "sql_user" : "users.db_user");
@@ -722,11 +740,10 @@ finish(struct reader *r)
 			problem_at(r, "sql_select", "sql_select is a whole "
 			    "query: give it, or sql_table, sql_user_column, "
 			    "sql_password_column and sql_where, not both");
-		check_sql(r, "sql_select", c->select, false);
+		c->query_line = line_of(r, "sql_select");
 	} else {
-		if (c->where != NULL)
-			check_sql(r, saslauthd ? "sql_where" :
-			    "users.where_clause", c->where, true);
+		c->query_line = line_of(r, saslauthd ? "sql_where" :
+		    "users.where_clause");
 		require(r, c->table, saslauthd ? "sql_table" : "users.table");
 		require(r, c->user_column, saslauthd ? "sql_user_column" :
 		    "users.user_column");
@@ -779,6 +796,7 @@ int
 sql_config_read(struct sql_config **config_r, const char *path)
 {
 	struct reader r;
+	char iobuf[BUFSIZ];
 	FILE *f;
 
 	*config_r = NULL;
@@ -798,12 +816,15 @@ sql_config_read(struct sql_config **config_r, const char *path)
 		sql_config_free(&r.config);
 		return -1;
 	}
+	/* our own buffer, so that the database password can be wiped */
+	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
 	read_lines(&r, f);
 	if (r.problems == 0)
 		finish(&r);
 	if (r.problems == 0)
 		warn_if_readable(&r, f);
 	fclose(f);
+	explicit_bzero(iobuf, sizeof(iobuf));
 	free(r.hosts_text);
 	if (r.problems != 0) {
 		sql_log(SQL_LOG_ERR, "%s: %u problem%s, not starting", path,

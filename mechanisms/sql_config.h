@@ -43,6 +43,8 @@ struct sql_config {
 	char *status_column;		/* pam_mysql's account status bits */
 	char *where;
 	char *select;			/* a full query template */
+	unsigned int query_line;	/* line of sql_select, or of the where
+					   clause: for errors found later */
 
 	char *scheme;			/* how stored passwords are verified */
 	bool verbose;

@@ -27,9 +27,19 @@ struct sql_row {
 	size_t ncolumns;
 	struct {
 		bool null;
+		bool too_long;	/* longer than SQL_VALUE_MAX - 1: not kept */
 		size_t len;
 		char value[SQL_VALUE_MAX];
 	} column[SQL_ROW_COLUMNS_MAX];
+};
+
+/* What a lookup found. Only SQL_LOOKUP_LOST makes the core reconnect. */
+enum sql_lookup {
+	SQL_LOOKUP_LOST = -2,	/* the connection is gone or unusable */
+	SQL_LOOKUP_ERROR = -1,	/* the statement failed; connection fine */
+	SQL_LOOKUP_NONE = 0,
+	SQL_LOOKUP_ONE = 1,	/* copied into the row */
+	SQL_LOOKUP_MANY = 2
 };
 
 /* The statement of a lookup, and this request's values for it. */
@@ -41,8 +51,7 @@ struct sql_query {
 
 struct sql_driver {
 	const char *name;		/* the sql_engine value */
-	enum sql_param_style param_style;
-	char identifier_quote;		/* ` or " */
+	struct sql_dialect dialect;	/* how its SQL is written */
 
 	/*
 	 * Open a connection to one entry of config's host list (NULL for
@@ -54,12 +63,12 @@ struct sql_driver {
 	    char *err, size_t errlen);
 
 	/*
-	 * Run query (prepared on first use, kept with the connection).
-	 * Returns -1 error, 0 no row, 1 exactly one row (copied into
-	 * row_r), 2 more than one row. Releases the result before returning.
+	 * Run query (prepared on first use, kept with the connection) and
+	 * say what it found (enum sql_lookup); one row is copied into row_r.
+	 * Releases the result before returning.
 	 */
-	int (*lookup)(struct sql_conn *conn, const struct sql_query *query,
-	    struct sql_row *row_r);
+	enum sql_lookup (*lookup)(struct sql_conn *conn,
+	    const struct sql_query *query, struct sql_row *row_r);
 
 	/* Close and free; NULL is a no-op. */
 	void (*close)(struct sql_conn *conn);

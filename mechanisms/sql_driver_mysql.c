@@ -10,10 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errmsg.h>
 #include <mysql.h>
+#include <mysqld_error.h>
 
 #include "sql_config.h"
 #include "sql_driver.h"
+
+#ifdef ER_CONNECTION_KILLED		/* MariaDB's */
+#define CONNECTION_KILLED(code)	((code) == ER_CONNECTION_KILLED)
+#else
+#define CONNECTION_KILLED(code)	0
+#endif
 
 /* MySQL 8 dropped my_bool for bool; MariaDB's Connector/C keeps it */
 #if defined(MARIADB_BASE_VERSION) || defined(MARIADB_PACKAGE_VERSION) || \
@@ -78,6 +86,14 @@ mysql_driver_connect(struct sql_conn **conn_r, const struct sql_config *config,
 		mysql_driver_close(conn);
 		return -1;
 	}
+	/* a fixed client character set: the library's default has changed
+	 * between versions, and what a login's bytes mean must not */
+	if (mysql_options(conn->mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4")) {
+		snprintf(err, errlen, "cannot set the character set: %s",
+		    mysql_error(conn->mysql));
+		mysql_driver_close(conn);
+		return -1;
+	}
 	if (mysql_real_connect(conn->mysql, host->socket != NULL ? NULL :
 	    host->name, config->user, config->passwd, config->database,
 	    host->port, host->socket, 0) == NULL) {
@@ -89,85 +105,111 @@ mysql_driver_connect(struct sql_conn **conn_r, const struct sql_config *config,
 	return 0;
 }
 
+/*
+ * failed - keep the error of a failed call and say whether the connection
+ * survives it: client errors (CR_*) mean it is gone or in an unknown state,
+ * as do a server shutting down or killing us; a server error about the
+ * statement leaves it usable.
+ */
+static enum sql_lookup
+failed(struct sql_conn *conn, const char *what, unsigned int code,
+    const char *message)
+{
+	keep_error(conn, what, message);
+	if ((code >= CR_MIN_ERROR && code <= CR_MAX_ERROR) ||
+	    code == ER_SERVER_SHUTDOWN || CONNECTION_KILLED(code))
+		return SQL_LOOKUP_LOST;
+	return SQL_LOOKUP_ERROR;
+}
+
 /* prepare - prepare query's statement on this connection, once */
-static int
+static enum sql_lookup
 prepare(struct sql_conn *conn, const struct sql_query *query)
 {
 	const struct sql_template *tmpl = query->tmpl;
 	unsigned int columns;
 
 	if (conn->stmt != NULL && conn->prepared == tmpl)
-		return 0;
+		return SQL_LOOKUP_NONE;
 	if (conn->stmt != NULL)
 		mysql_stmt_close(conn->stmt);
 	conn->prepared = NULL;
 	conn->stmt = mysql_stmt_init(conn->mysql);
-	if (conn->stmt == NULL) {
-		keep_error(conn, "prepare", mysql_error(conn->mysql));
-		return -1;
-	}
-	if (mysql_stmt_prepare(conn->stmt, tmpl->sql, strlen(tmpl->sql))) {
-		keep_error(conn, "prepare", mysql_stmt_error(conn->stmt));
-		return -1;
-	}
+	if (conn->stmt == NULL)
+		return failed(conn, "prepare", mysql_errno(conn->mysql),
+		    mysql_error(conn->mysql));
+	if (mysql_stmt_prepare(conn->stmt, tmpl->sql, strlen(tmpl->sql)))
+		return failed(conn, "prepare", mysql_stmt_errno(conn->stmt),
+		    mysql_stmt_error(conn->stmt));
 	if (mysql_stmt_param_count(conn->stmt) != tmpl->nparams) {
 		keep_error(conn, "prepare", "the server counts other "
 		    "parameters than the template has");
-		return -1;
+		return SQL_LOOKUP_ERROR;
 	}
 	columns = mysql_stmt_field_count(conn->stmt);
 	if (columns != query->ncolumns) {
 		snprintf(conn->error, sizeof(conn->error), "prepare: the "
 		    "query returns %u columns, %zu expected", columns,
 		    query->ncolumns);
-		return -1;
+		return SQL_LOOKUP_ERROR;
 	}
 	conn->prepared = tmpl;
-	return 0;
+	return SQL_LOOKUP_NONE;
 }
 
-/* fetch_row - fetch one row into row_r: 1 row, 0 none, -1 error */
-static int
-fetch_row(struct sql_conn *conn, MYSQL_BIND *result, struct sql_row *row_r)
+/* The result buffers of one execution; NULL columns leave length alone. */
+struct result {
+	MYSQL_BIND bind[SQL_ROW_COLUMNS_MAX];
+	unsigned long length[SQL_ROW_COLUMNS_MAX];
+	mysql_flag is_null[SQL_ROW_COLUMNS_MAX];
+	mysql_flag truncated[SQL_ROW_COLUMNS_MAX];
+};
+
+/*
+ * fetch_row - fetch the next row into row_r (NULL: fetch, keep nothing).
+ * SQL_LOOKUP_ONE, SQL_LOOKUP_NONE at the end, or an error. A value too long
+ * for its buffer is marked too_long, never cut.
+ */
+static enum sql_lookup
+fetch_row(struct sql_conn *conn, struct result *res, struct sql_row *row_r)
 {
-	int rc = mysql_stmt_fetch(conn->stmt);
+	int rc;
 	size_t i;
 
+	memset(res->length, 0, sizeof(res->length));
+	memset(res->is_null, 0, sizeof(res->is_null));
+	memset(res->truncated, 0, sizeof(res->truncated));
+	rc = mysql_stmt_fetch(conn->stmt);
 	if (rc == MYSQL_NO_DATA)
-		return 0;
-	if (rc == MYSQL_DATA_TRUNCATED) {
-		keep_error(conn, "fetch", "stored value longer than "
-		    "the longest we accept");
-		return -1;
+		return SQL_LOOKUP_NONE;
+	if (rc != 0 && rc != MYSQL_DATA_TRUNCATED)
+		return failed(conn, "fetch", mysql_stmt_errno(conn->stmt),
+		    mysql_stmt_error(conn->stmt));
+	for (i = 0; row_r != NULL && i < row_r->ncolumns; i++) {
+		row_r->column[i].null = res->is_null[i] != 0;
+		row_r->column[i].too_long = !res->is_null[i] &&
+		    (res->truncated[i] ||
+		    res->length[i] >= res->bind[i].buffer_length);
+		row_r->column[i].len = row_r->column[i].null ||
+		    row_r->column[i].too_long ? 0 : res->length[i];
+		row_r->column[i].value[row_r->column[i].len] = '\0';
 	}
-	if (rc != 0) {
-		keep_error(conn, "fetch", mysql_stmt_error(conn->stmt));
-		return -1;
-	}
-	for (i = 0; i < row_r->ncolumns; i++) {
-		unsigned long len = *result[i].length;
-
-		row_r->column[i].len = len;
-		row_r->column[i].value[len] = '\0';
-	}
-	return 1;
+	return SQL_LOOKUP_ONE;
 }
 
 /* mysql_driver_lookup - execute and count the rows */
-static int
+static enum sql_lookup
 mysql_driver_lookup(struct sql_conn *conn, const struct sql_query *query,
     struct sql_row *row_r)
 {
 	MYSQL_BIND param[SQL_TEMPLATE_PARAMS_MAX];
-	MYSQL_BIND result[SQL_ROW_COLUMNS_MAX];
-	unsigned long length[SQL_ROW_COLUMNS_MAX];
-	mysql_flag is_null[SQL_ROW_COLUMNS_MAX];
-	struct sql_row extra;
+	struct result res;
 	size_t i;
-	int rc = -1, got;
+	enum sql_lookup rc, more;
 
-	if (prepare(conn, query) != 0)
-		return -1;
+	rc = prepare(conn, query);
+	if (rc < 0)
+		return rc;
 
 	memset(param, 0, sizeof(param));
 	for (i = 0; i < query->tmpl->nparams; i++) {
@@ -175,39 +217,37 @@ mysql_driver_lookup(struct sql_conn *conn, const struct sql_query *query,
 		param[i].buffer = (void *)query->values[i];
 		param[i].buffer_length = strlen(query->values[i]);
 	}
-	memset(result, 0, sizeof(result));
+	memset(&res, 0, sizeof(res));
 	row_r->ncolumns = query->ncolumns;
 	for (i = 0; i < query->ncolumns; i++) {
-		result[i].buffer_type = MYSQL_TYPE_STRING;
-		result[i].buffer = row_r->column[i].value;
+		res.bind[i].buffer_type = MYSQL_TYPE_STRING;
+		res.bind[i].buffer = row_r->column[i].value;
 		/* one byte kept for the terminator */
-		result[i].buffer_length = SQL_VALUE_MAX - 1;
-		result[i].length = &length[i];
-		result[i].is_null = &is_null[i];
+		res.bind[i].buffer_length = SQL_VALUE_MAX - 1;
+		res.bind[i].length = &res.length[i];
+		res.bind[i].is_null = &res.is_null[i];
+		res.bind[i].error = &res.truncated[i];
 	}
 	if (mysql_stmt_bind_param(conn->stmt, param) != 0 ||
 	    mysql_stmt_execute(conn->stmt) != 0 ||
-	    mysql_stmt_bind_result(conn->stmt, result) != 0) {
-		keep_error(conn, "execute", mysql_stmt_error(conn->stmt));
+	    mysql_stmt_bind_result(conn->stmt, res.bind) != 0) {
+		rc = failed(conn, "execute", mysql_stmt_errno(conn->stmt),
+		    mysql_stmt_error(conn->stmt));
 		goto out;
 	}
-	got = fetch_row(conn, result, row_r);
-	if (got <= 0) {
-		rc = got;
+	rc = fetch_row(conn, &res, row_r);
+	if (rc != SQL_LOOKUP_ONE)
 		goto out;
-	}
-	for (i = 0; i < query->ncolumns; i++)
-		row_r->column[i].null = is_null[i] != 0;
-	/* a second row makes the answer ambiguous; its values are not used */
-	extra.ncolumns = 0;
-	got = fetch_row(conn, result, &extra);
-	rc = got < 0 ? -1 : 1 + got;
+	/* a second row makes the answer ambiguous: fetched only to count,
+	 * into buffers whose first row no longer matters */
+	more = fetch_row(conn, &res, NULL);
+	rc = more < 0 ? more : more == SQL_LOOKUP_ONE ? SQL_LOOKUP_MANY :
+	    SQL_LOOKUP_ONE;
 out:
 	/* drop any rows left, so the statement is ready for the next login */
-	if (mysql_stmt_free_result(conn->stmt) != 0 && rc != -1) {
-		keep_error(conn, "free result", mysql_stmt_error(conn->stmt));
-		rc = -1;
-	}
+	if (mysql_stmt_free_result(conn->stmt) != 0 && rc >= 0)
+		rc = failed(conn, "free result", mysql_stmt_errno(conn->stmt),
+		    mysql_stmt_error(conn->stmt));
 	return rc;
 }
 
@@ -220,8 +260,12 @@ mysql_driver_last_error(const struct sql_conn *conn)
 
 const struct sql_driver sql_driver_mysql = {
 	.name = "mysql",
-	.param_style = SQL_PARAM_STYLE_QMARK,
-	.identifier_quote = '`',
+	.dialect = {
+		.param_style = SQL_PARAM_STYLE_QMARK,
+		.backslash_escapes = true,
+		.hash_comments = true,
+		.identifier_quote = '`',
+	},
 	.connect = mysql_driver_connect,
 	.lookup = mysql_driver_lookup,
 	.close = mysql_driver_close,

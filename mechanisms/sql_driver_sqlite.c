@@ -29,12 +29,28 @@ struct sql_conn {
 	char error[256];
 };
 
-/* keep_error - remember the engine's message for last_error() */
-static void
-keep_error(struct sql_conn *conn, const char *what)
+/*
+ * failed - keep the engine's message for last_error() and say whether the
+ * handle survives: a file that can no longer be read is reopened, a
+ * statement that failed on a readable file is not retried.
+ */
+static enum sql_lookup
+failed(struct sql_conn *conn, const char *what)
 {
+	int code = conn->db != NULL ? sqlite3_errcode(conn->db) : SQLITE_NOMEM;
+
 	snprintf(conn->error, sizeof(conn->error), "%s: %s", what,
-	    sqlite3_errmsg(conn->db));
+	    conn->db != NULL ? sqlite3_errmsg(conn->db) : "no database");
+	switch (code & 0xff) {
+	case SQLITE_IOERR:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+		return SQL_LOOKUP_LOST;
+	default:
+		return SQL_LOOKUP_ERROR;
+	}
 }
 
 /* close_db - finalize the statement and close the handle */
@@ -114,59 +130,61 @@ sqlite_driver_connect(struct sql_conn **conn_r,
 }
 
 /* reopen_if_replaced - a new file at the path: open it instead */
-static int
+static enum sql_lookup
 reopen_if_replaced(struct sql_conn *conn)
 {
 	struct stat st;
 
 	if (stat(conn->config->database, &st) != 0 ||
 	    (st.st_dev == conn->dev && st.st_ino == conn->ino))
-		return 0;
+		return SQL_LOOKUP_NONE;
 	close_db(conn);
-	return open_db(conn, conn->error, sizeof(conn->error));
+	if (open_db(conn, conn->error, sizeof(conn->error)) != 0)
+		return SQL_LOOKUP_LOST;
+	return SQL_LOOKUP_NONE;
 }
 
 /* prepare - prepare query's statement on this connection, once */
-static int
+static enum sql_lookup
 prepare(struct sql_conn *conn, const struct sql_query *query)
 {
 	const struct sql_template *tmpl = query->tmpl;
+	const char *tail = NULL;
 	int columns;
 
 	if (conn->stmt != NULL && conn->prepared == tmpl)
-		return 0;
+		return SQL_LOOKUP_NONE;
 	sqlite3_finalize(conn->stmt);
 	conn->stmt = NULL;
 	conn->prepared = NULL;
 	if (sqlite3_prepare_v3(conn->db, tmpl->sql, -1,
-	    SQLITE_PREPARE_PERSISTENT, &conn->stmt, NULL) != SQLITE_OK) {
-		keep_error(conn, "prepare");
-		return -1;
-	}
-	if (conn->stmt == NULL) {
-		snprintf(conn->error, sizeof(conn->error),
-		    "prepare: the query is empty");
-		return -1;
+	    SQLITE_PREPARE_PERSISTENT, &conn->stmt, &tail) != SQLITE_OK)
+		return failed(conn, "prepare");
+	if (conn->stmt == NULL || tail == NULL ||
+	    tail[strspn(tail, " \t\r\n")] != '\0') {
+		snprintf(conn->error, sizeof(conn->error), "prepare: the "
+		    "query must be exactly one statement");
+		return SQL_LOOKUP_ERROR;
 	}
 	if ((size_t)sqlite3_bind_parameter_count(conn->stmt) !=
 	    tmpl->nparams) {
 		snprintf(conn->error, sizeof(conn->error), "prepare: the "
 		    "engine counts other parameters than the template has");
-		return -1;
+		return SQL_LOOKUP_ERROR;
 	}
 	columns = sqlite3_column_count(conn->stmt);
 	if (columns < 0 || (size_t)columns != query->ncolumns) {
 		snprintf(conn->error, sizeof(conn->error), "prepare: the "
 		    "query returns %d columns, %zu expected", columns,
 		    query->ncolumns);
-		return -1;
+		return SQL_LOOKUP_ERROR;
 	}
 	conn->prepared = tmpl;
-	return 0;
+	return SQL_LOOKUP_NONE;
 }
 
 /* copy_row - copy the current row's columns into row_r */
-static int
+static enum sql_lookup
 copy_row(struct sql_conn *conn, struct sql_row *row_r)
 {
 	size_t i;
@@ -177,64 +195,65 @@ copy_row(struct sql_conn *conn, struct sql_row *row_r)
 
 		row_r->column[i].null =
 		    sqlite3_column_type(conn->stmt, (int)i) == SQLITE_NULL;
+		row_r->column[i].too_long = false;
 		row_r->column[i].len = 0;
 		row_r->column[i].value[0] = '\0';
 		if (row_r->column[i].null)
 			continue;
 		text = sqlite3_column_text(conn->stmt, (int)i);
 		len = sqlite3_column_bytes(conn->stmt, (int)i);
-		if (text == NULL) {
-			keep_error(conn, "fetch");
-			return -1;
-		}
+		if (text == NULL)
+			return failed(conn, "fetch");
 		if (len < 0 || (size_t)len >= SQL_VALUE_MAX) {
-			snprintf(conn->error, sizeof(conn->error), "fetch: "
-			    "stored value longer than the longest we accept");
-			return -1;
+			row_r->column[i].too_long = true;
+			continue;
 		}
 		memcpy(row_r->column[i].value, text, (size_t)len);
 		row_r->column[i].value[len] = '\0';
 		row_r->column[i].len = (size_t)len;
 	}
-	return 0;
+	return SQL_LOOKUP_ONE;
 }
 
 /* sqlite_driver_lookup - bind, step, count the rows */
-static int
+static enum sql_lookup
 sqlite_driver_lookup(struct sql_conn *conn, const struct sql_query *query,
     struct sql_row *row_r)
 {
 	size_t i;
-	int rc = -1, step;
+	enum sql_lookup rc;
+	int step;
 
-	if (reopen_if_replaced(conn) != 0 || prepare(conn, query) != 0)
-		return -1;
+	rc = reopen_if_replaced(conn);
+	if (rc == SQL_LOOKUP_NONE)
+		rc = prepare(conn, query);
+	if (rc < 0)
+		return rc;
 	for (i = 0; i < query->tmpl->nparams; i++) {
 		if (sqlite3_bind_text(conn->stmt, (int)i + 1,
 		    query->values[i], -1, SQLITE_STATIC) != SQLITE_OK) {
-			keep_error(conn, "bind");
+			rc = failed(conn, "bind");
 			goto out;
 		}
 	}
 	row_r->ncolumns = query->ncolumns;
 	step = sqlite3_step(conn->stmt);
 	if (step == SQLITE_DONE) {
-		rc = 0;
+		rc = SQL_LOOKUP_NONE;
 		goto out;
 	}
 	if (step != SQLITE_ROW) {
-		keep_error(conn, "step");
+		rc = failed(conn, "step");
 		goto out;
 	}
-	if (copy_row(conn, row_r) != 0)
+	rc = copy_row(conn, row_r);
+	if (rc != SQL_LOOKUP_ONE)
 		goto out;
 	step = sqlite3_step(conn->stmt);
-	if (step == SQLITE_DONE)
-		rc = 1;
-	else if (step == SQLITE_ROW)
-		rc = 2;
-	else
-		keep_error(conn, "step");
+	if (step == SQLITE_ROW)
+		rc = SQL_LOOKUP_MANY;
+	else if (step != SQLITE_DONE)
+		rc = failed(conn, "step");
 out:
 	/* values were bound SQLITE_STATIC: unbind before they go away */
 	sqlite3_reset(conn->stmt);
@@ -251,8 +270,12 @@ sqlite_driver_last_error(const struct sql_conn *conn)
 
 const struct sql_driver sql_driver_sqlite = {
 	.name = "sqlite",
-	.param_style = SQL_PARAM_STYLE_QMARK,
-	.identifier_quote = '"',
+	.dialect = {
+		.param_style = SQL_PARAM_STYLE_QMARK,
+		.backslash_escapes = false,
+		.hash_comments = false,
+		.identifier_quote = '"',
+	},
 	.connect = sqlite_driver_connect,
 	.lookup = sqlite_driver_lookup,
 	.close = sqlite_driver_close,

@@ -18,6 +18,31 @@ struct sql_scheme_ctx {
 	char burn_setting[CRYPT_OUTPUT_SIZE];
 };
 
+/*
+ * keep_burn_setting - remember a good hash's method, cost and salt, but not
+ * its checksum, for sql_scheme_burn(): "$id$params$salt$" for the modular
+ * formats, "$2b$NN$" and 22 salt characters for bcrypt, 9 characters for
+ * BSDi "_", 2 for traditional DES.
+ */
+static void
+keep_burn_setting(struct sql_scheme_ctx *ctx, const char *stored)
+{
+	size_t len;
+
+	if (strncmp(stored, "$2", 2) == 0)
+		len = 29;
+	else if (stored[0] == '$')
+		len = (size_t)(strrchr(stored, '$') - stored) + 1;
+	else if (stored[0] == '_')
+		len = 9;
+	else
+		len = 2;
+	if (len > strlen(stored) || len >= sizeof(ctx->burn_setting))
+		return;
+	memcpy(ctx->burn_setting, stored, len);
+	ctx->burn_setting[len] = '\0';
+}
+
 /* verify_crypt - crypt(3) through libxcrypt, any method it computes */
 static int
 verify_crypt(struct sql_scheme_ctx *ctx, const char *password,
@@ -53,7 +78,7 @@ verify_crypt(struct sql_scheme_ctx *ctx, const char *password,
 	match = sql_ct_equal(computed, storedlen, stored, storedlen);
 	explicit_bzero(&ctx->data, sizeof(ctx->data));
 	if (match)
-		memcpy(ctx->burn_setting, stored, storedlen + 1);
+		keep_burn_setting(ctx, stored);
 	return match;
 }
 

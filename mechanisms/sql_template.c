@@ -59,8 +59,9 @@ add_param(struct sql_template *t, enum sql_param p, enum sql_param_style style,
 /* sql_template_parse - turn a template into SQL text and a parameter list */
 int
 sql_template_parse(struct sql_template **tmpl_r, const char *text,
-    enum sql_param_style style, char *err, size_t errlen)
+    const struct sql_dialect *dialect, char *err, size_t errlen)
 {
+	enum sql_param_style style = dialect->param_style;
 	struct sql_template *t;
 	size_t len = strlen(text), outlen = 2 * len + 64, pos = 0, i;
 	char quote = 0;		/* the quote we are inside, or 0 */
@@ -126,13 +127,23 @@ sql_template_parse(struct sql_template **tmpl_r, const char *text,
 		if (quote == 0 && (c == '\'' || c == '"' || c == '`')) {
 			quote = c;
 		} else if (quote != 0 && c == '\\' && quote != '`' &&
-		    text[i + 1] != '\0') {
+		    dialect->backslash_escapes && text[i + 1] != '\0') {
 			/* MySQL's backslash escape: keep both bytes */
 			if (out_putc(out, outlen, &pos, c) != 0)
 				goto too_long;
 			c = text[++i];
 		} else if (quote != 0 && c == quote) {
 			quote = 0;
+		} else if (quote == 0 && (c == ';' ||
+		    (c == '-' && text[i + 1] == '-') ||
+		    (c == '/' && text[i + 1] == '*') ||
+		    (c == '#' && dialect->hash_comments))) {
+			/* a comment or a second statement would hide text
+			 * from this parser that the engine still reads */
+			snprintf(err, errlen, "%s at column %zu: one statement, "
+			    "without comments", c == ';' ? "';'" :
+			    "a comment", i + 1);
+			goto fail;
 		} else if (quote == 0 && style == SQL_PARAM_STYLE_QMARK &&
 		    c == '?') {
 			snprintf(err, errlen, "a bare ? at column %zu would be "

@@ -16,6 +16,7 @@
 #ifndef SQL_TEMPLATE_H
 #define SQL_TEMPLATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SQL_TEMPLATE_PARAMS_MAX	16
@@ -35,6 +36,14 @@ enum sql_param_style {
 	SQL_PARAM_STYLE_DOLLAR	/* $1, $2 ... (PostgreSQL) */
 };
 
+/* How an engine writes SQL, as far as templates care. */
+struct sql_dialect {
+	enum sql_param_style param_style;
+	bool backslash_escapes;		/* \\ escapes in strings (MySQL) */
+	bool hash_comments;		/* # starts a comment (MySQL) */
+	char identifier_quote;		/* ` or " */
+};
+
 struct sql_template {
 	char *sql;		/* the SQL text handed to the driver */
 	size_t nparams;
@@ -51,12 +60,15 @@ struct sql_request {
 };
 
 /*
- * Parse text into *tmpl_r. Returns 0, or -1 with a message in err (which
- * names the column of the offending character). The caller owns *tmpl_r
- * and frees it with sql_template_free().
+ * Parse text, written in dialect, into *tmpl_r. One statement only:
+ * comments and ';' outside quotes are refused, so that what the parser
+ * takes for quoted text is what the engine takes for it. Returns 0, or -1
+ * with a message in err (which names the column of the offending
+ * character). The caller owns *tmpl_r and frees it with
+ * sql_template_free().
  */
 int sql_template_parse(struct sql_template **tmpl_r, const char *text,
-    enum sql_param_style style, char *err, size_t errlen);
+    const struct sql_dialect *dialect, char *err, size_t errlen);
 
 /* Free *tmpl_r (NULL is fine) and set it to NULL. */
 void sql_template_free(struct sql_template **tmpl_r);

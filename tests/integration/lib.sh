@@ -78,7 +78,9 @@ free_port() {
 # --- MariaDB ---------------------------------------------------------------
 
 # start_mariadb - a server of our own in $T/mariadb: socket $DB_SOCK,
-# port $DB_PORT on 127.0.0.1; `sql` runs statements as root.
+# port $DB_PORT on 127.0.0.1; `sql` runs statements as its administrator,
+# an account only our own user reaches, through the socket (unix_socket
+# authentication: no password that another local user could try on TCP).
 start_mariadb() {
 	local d=$T/mariadb user
 	mkdir -p "$d"
@@ -88,8 +90,10 @@ start_mariadb() {
 	user=$(id -un)
 	command -v mariadb-install-db >/dev/null ||
 	    die "mariadb-install-db not found (apt-get install mariadb-server)"
+	# --skip-name-resolve: a minimal machine may not resolve its own name
 	mariadb-install-db --no-defaults --datadir="$d/data" --user="$user" \
-	    --auth-root-authentication-method=normal --skip-test-db \
+	    --auth-root-authentication-method=socket --skip-name-resolve \
+	    --skip-test-db \
 	    >"$d/install.log" 2>&1 || die "mariadb-install-db failed: $(tail -3 "$d/install.log")"
 	mariadb_up
 }
@@ -100,7 +104,7 @@ mariadb_up() {
 	/usr/sbin/mariadbd --no-defaults --datadir="$d/data" --user="$(id -un)" \
 	    --socket="$DB_SOCK" --port="$DB_PORT" --bind-address=127.0.0.1 \
 	    --pid-file="$d/mariadbd.pid" --log-error="$d/error.log" \
-	    --skip-log-bin --innodb-buffer-pool-size=32M \
+	    --skip-log-bin --innodb-buffer-pool-size=32M --skip-name-resolve \
 	    --max-connections=200 >>"$d/server.out" 2>&1 &
 	DB_PID=$!
 	PIDS+=("$DB_PID")
@@ -113,9 +117,9 @@ mariadb_down() {
 	wait "$DB_PID" 2>/dev/null
 }
 
-# sql STATEMENTS - run as root over the socket, batch output
+# sql STATEMENTS - run as the administrator over the socket, batch output
 sql() {
-	mariadb --no-defaults -S "$DB_SOCK" -uroot -N -B -e "$1"
+	mariadb --no-defaults -S "$DB_SOCK" -u"$(id -un)" -N -B -e "$1"
 }
 
 # seed_schema - the seed's database, table and SELECT-only user, with the

@@ -55,6 +55,31 @@ expect sock "$NO" "two rows for one login" \
 expect sock "$NO" "an empty stored password" \
     -u empty -r example.org -p janepass -s imap
 log_has sock "more than one row for twice@example.org" "why two rows fail"
+
+# rows the seed's NOT NULL schema would not hold: NULL and over-long values
+sql "ALTER TABLE db_mail.mail_users MODIFY password VARCHAR(2000) NULL;
+    INSERT INTO db_mail.mail_users SET username='null@example.org',
+    password=NULL, active=1;
+    INSERT INTO db_mail.mail_users SET username='long@example.org',
+    password=CONCAT('\$1\$', REPEAT('x', 1500)), active=1;
+    INSERT INTO db_mail.mail_users SET username='twicelong@example.org',
+    password='\$1\$x', active=1;
+    INSERT INTO db_mail.mail_users SET username='twicelong@example.org',
+    password=REPEAT('y', 1500), active=1"
+before=$(sql "SHOW GLOBAL STATUS LIKE 'Connections'" | cut -f2)
+expect sock "$NO" "a NULL stored password" -u null -r example.org -p janepass -s imap
+expect sock "$NO" "a 1500-byte stored value" -u long -r example.org -p janepass -s imap
+expect sock "$NO" "two rows, the second 1500 bytes" \
+    -u twicelong -r example.org -p janepass -s imap
+expect sock "$NO" "a login that is not UTF-8" \
+    -u "$(printf 'j\351ne')" -r example.org -p janepass -s imap
+after=$(sql "SHOW GLOBAL STATUS LIKE 'Connections'" | cut -f2)
+[ $((after - before - 1)) -eq 0 ] &&
+    pass "bad rows and bad logins open no new connection" ||
+    failed "bad rows and bad logins opened $((after - before - 1)) connection(s)"
+log_has sock "stored value for long@example.org longer than 1023 bytes" \
+    "why the long value fails"
+log_has sock "no password stored for null@example.org" "why NULL fails"
 expect sock "$OK" "still serving after all that" \
     -u jane -r example.org -p janepass -s imap
 

@@ -227,16 +227,82 @@ test_auth_query_shape_checked(void **state)
 	/* two columns where one is expected: an error, never a guess */
 	open_auth(&f, "sql_select: SELECT password, active FROM mail_users "
 	    "WHERE username = %u\n");
-	expect(&f, "jane@example.org", "janepass", "", "database unavailable");
+	expect(&f, "jane@example.org", "janepass", "", "database error");
 	assert_non_null(strstr(testlib_log(), "returns 2 columns, 1 "
 	    "expected"));
 	close_auth(&f);
 
 	open_auth(&f, "sql_select: SELECT password FROM no_such_table "
 	    "WHERE username = %u\n");
-	expect(&f, "jane@example.org", "janepass", "", "database unavailable");
+	expect(&f, "jane@example.org", "janepass", "", "database error");
 	assert_non_null(strstr(testlib_log(), "no such table"));
+	/* a statement error is not a lost connection: no reconnecting */
+	assert_null(strstr(testlib_log(), "reconnecting"));
 	close_auth(&f);
+}
+
+/* the query is parsed when saslauthd starts; errors name the line */
+static void
+test_auth_query_errors_name_the_line(void **state)
+{
+	static const struct {
+		const char *text, *expect;
+	} cases[] = {
+		{ "sql_select: SELECT password FROM t WHERE u = %x\n",
+		    "auth.conf:3: sql_select: unknown placeholder %x" },
+		{ "sql_select: SELECT password FROM t WHERE u = %u; --\n",
+		    "auth.conf:3: sql_select: ';' at column 36" },
+		{ "sql_table: t\nsql_user_column: u\nsql_password_column: p\n"
+		    "sql_where: active = ?\n",
+		    "auth.conf:6: the query built from table, columns and "
+		    "where clause: a bare ?" },
+	};
+	struct sql_config *config = NULL;
+	struct sql_auth *auth = (void *)1;
+	char *text, *path;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_true(asprintf(&text, "sql_engine: sqlite\n"
+		    "sql_database: %s\n%s", db_path, cases[i].text) > 0);
+		path = testlib_write_file(dir, "auth.conf", text);
+		testlib_capture_log();
+		assert_int_equal(sql_config_read(&config, path), 0);
+		assert_int_equal(sql_auth_new(&auth, config, false), -1);
+		assert_null(auth);
+		if (strstr(testlib_log(), cases[i].expect) == NULL) {
+			print_error("want \"%s\", log:\n%s", cases[i].expect,
+			    testlib_log());
+			fail();
+		}
+		sql_config_free(&config);
+		free(text);
+		free(path);
+	}
+}
+
+static void
+test_auth_long_stored_value_is_a_bad_row(void **state)
+{
+	struct fixture f;
+	char *sql, *path;
+
+	(void)state;
+	assert_true(asprintf(&path, "%s/long.db", dir) > 0);
+	make_database(path);
+	assert_true(asprintf(&sql, "INSERT INTO mail_users VALUES "
+	    "('long@example.org', '$1$' || hex(zeroblob(600)), 1, '0')") > 0);
+	exec_sql(path, sql);
+	free(db_path);
+	db_path = path;
+	open_auth(&f, TABLE_CONF);
+	expect(&f, "long@example.org", "janepass", "", "bad stored hash");
+	assert_non_null(strstr(testlib_log(), "longer than 1023 bytes"));
+	/* and the connection goes on serving */
+	expect(&f, "jane@example.org", "janepass", "", "OK");
+	close_auth(&f);
+	free(sql);
 }
 
 static void
@@ -274,6 +340,8 @@ main(void)
 		cmocka_unit_test(test_auth_status_column_as_pam_mysql),
 		cmocka_unit_test(test_auth_realm_placeholders),
 		cmocka_unit_test(test_auth_query_shape_checked),
+		cmocka_unit_test(test_auth_query_errors_name_the_line),
+		cmocka_unit_test(test_auth_long_stored_value_is_a_bad_row),
 		cmocka_unit_test(test_auth_database_comes_back),
 	};
 

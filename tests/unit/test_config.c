@@ -162,7 +162,7 @@ test_config_saslauthd_syntax(void **state)
 	    "sql_passwd: p:w d\n"
 	    "sql_select: SELECT password FROM mail_users WHERE username = "
 	    "'%u' AND active = 1\n"
-	    "sql_verbose: yes\n"
+	    "sql_verbose: off\n"
 	    "sql_connect_timeout: 2\n"
 	    "sql_timeout: 3\n", NULL);
 	assert_int_equal(c->syntax, SQL_CONFIG_SASLAUTHD);
@@ -179,7 +179,8 @@ test_config_saslauthd_syntax(void **state)
 	assert_int_equal(c->hosts[4].port, 3309);
 	assert_string_equal(c->passwd, "p:w d");
 	assert_non_null(c->select);
-	assert_true(c->verbose);
+	assert_int_equal(c->query_line, 9);
+	assert_false(c->verbose);
 	assert_int_equal(c->connect_timeout, 2);
 	assert_int_equal(c->timeout, 3);
 	sql_config_free(&c);
@@ -239,9 +240,9 @@ static const struct {
 	    "FILE:7: users.status_column: empty value" },
 	{ "pam: empty where", PAM_BASE "users.where_clause =\n",
 	    "FILE:7: users.where_clause: empty value" },
-	{ "pam: where with a bare ?", PAM_BASE
-	    "users.where_clause = active = ?;\n",
-	    "FILE:7: users.where_clause: a bare ?" },
+	{ "pam: carriage return inside", PAM_BASE
+	    "users.where_clause = 1=1\r AND active = 1;\n",
+	    "FILE:7: carriage return inside the line" },
 	{ "pam: log table writes", PAM_BASE "log.enabled = 1;\n",
 	    "FILE:7: log.enabled: pam_mysql's log table needs write access" },
 	{ "pam: tls", PAM_BASE "users.ssl_ca = /etc/ca.pem;\n",
@@ -274,11 +275,14 @@ static const struct {
 	{ "sql: select and table", SQL_BASE
 	    "sql_select: SELECT p FROM t WHERE u = %u\n",
 	    "FILE:6: sql_select is a whole query" },
-	{ "sql: bad placeholder", "sql_engine: sqlite\nsql_database: d\n"
-	    "sql_select: SELECT p FROM t WHERE u = %x\n",
-	    "FILE:3: sql_select: unknown placeholder %x" },
 	{ "sql: hosts for sqlite", SQL_BASE "sql_hosts: db\n",
 	    "FILE:6: sql_hosts has no meaning for sqlite" },
+	{ "sql: user for sqlite", SQL_BASE "sql_user: u\n",
+	    "FILE:6: sql_user has no meaning for sqlite" },
+	{ "sql: socket unused", "sql_engine: mysql\nsql_hosts: db1 db2\n"
+	    "sql_socket: /run/m.sock\nsql_database: d\nsql_user: u\n"
+	    "sql_select: SELECT p FROM t WHERE u = %u\n",
+	    "FILE:3: sql_socket is used only for the host localhost" },
 	{ "sql: bad host", "sql_engine: mysql\nsql_hosts: [::1\n"
 	    "sql_database: d\nsql_user: u\nsql_select: SELECT 1 WHERE %u\n",
 	    "FILE:2: sql_hosts: \"[::1\": expected [address]" },

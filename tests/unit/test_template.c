@@ -8,13 +8,21 @@
 #include "testlib.h"
 #include "sql_template.h"
 
+/* MySQL's dialect, SQLite's, and PostgreSQL's numbered parameters */
+static const struct sql_dialect mysql = { SQL_PARAM_STYLE_QMARK, true, true,
+    '`' };
+static const struct sql_dialect sqlite = { SQL_PARAM_STYLE_QMARK, false,
+    false, '"' };
+static const struct sql_dialect dollar = { SQL_PARAM_STYLE_DOLLAR, false,
+    false, '"' };
+
 static struct sql_template *
-parse_ok(const char *text, enum sql_param_style style)
+parse_ok(const char *text, const struct sql_dialect *dialect)
 {
 	struct sql_template *t = NULL;
 	char err[256] = "";
 
-	if (sql_template_parse(&t, text, style, err, sizeof(err)) != 0) {
+	if (sql_template_parse(&t, text, dialect, err, sizeof(err)) != 0) {
 		print_error("parse failed: %s: %s\n", text, err);
 		fail();
 	}
@@ -22,13 +30,14 @@ parse_ok(const char *text, enum sql_param_style style)
 }
 
 static void
-parse_fails(const char *text, const char *expect)
+parse_fails(const char *text, const struct sql_dialect *dialect,
+    const char *expect)
 {
 	struct sql_template *t = NULL;
 	char err[256] = "";
 
-	assert_int_equal(sql_template_parse(&t, text, SQL_PARAM_STYLE_QMARK,
-	    err, sizeof(err)), -1);
+	assert_int_equal(sql_template_parse(&t, text, dialect, err,
+	    sizeof(err)), -1);
 	assert_null(t);
 	if (strstr(err, expect) == NULL) {
 		print_error("for %s: got \"%s\", want \"%s\"\n", text, err,
@@ -45,7 +54,7 @@ test_template_placeholders_become_parameters(void **state)
 	(void)state;
 	t = parse_ok("SELECT pw FROM u WHERE name = %n AND domain = %d "
 	    "AND login <> %u AND realm = %r AND svc = %s",
-	    SQL_PARAM_STYLE_QMARK);
+	    &mysql);
 	assert_string_equal(t->sql, "SELECT pw FROM u WHERE name = ? AND "
 	    "domain = ? AND login <> ? AND realm = ? AND svc = ?");
 	assert_int_equal(t->nparams, 5);
@@ -65,7 +74,7 @@ test_template_same_placeholder_twice(void **state)
 
 	(void)state;
 	t = parse_ok("SELECT pw FROM u WHERE a = %u OR b = %u",
-	    SQL_PARAM_STYLE_DOLLAR);
+	    &dollar);
 	assert_string_equal(t->sql, "SELECT pw FROM u WHERE a = $1 OR b = $2");
 	assert_int_equal(t->nparams, 2);
 	assert_int_equal(t->params[0], SQL_PARAM_LOGIN);
@@ -82,7 +91,7 @@ test_template_quoted_placeholder_is_a_parameter(void **state)
 	/* Postfix-style '%u': the quotes were for the value; it is bound */
 	t = parse_ok("SELECT pw FROM u WHERE login = '%u' AND x = 'a%%b' "
 	    "AND y = 5 %% 2 AND z = 'it''s' AND w = 'c\\'%%'",
-	    SQL_PARAM_STYLE_QMARK);
+	    &mysql);
 	assert_string_equal(t->sql, "SELECT pw FROM u WHERE login = ? AND "
 	    "x = 'a%b' AND y = 5 % 2 AND z = 'it''s' AND w = 'c\\'%'");
 	assert_int_equal(t->nparams, 1);
@@ -93,16 +102,26 @@ static void
 test_template_errors(void **state)
 {
 	(void)state;
-	parse_fails("SELECT pw FROM u WHERE a = %x", "unknown placeholder %x "
-	    "at column 28");
-	parse_fails("SELECT pw FROM u WHERE a = 1 %", "lone %");
-	parse_fails("SELECT pw FROM u WHERE a = '%u@example'",
+	parse_fails("SELECT pw FROM u WHERE a = %x", &mysql,
+	    "unknown placeholder %x at column 28");
+	parse_fails("SELECT pw FROM u WHERE a = 1 %", &mysql, "lone %");
+	parse_fails("SELECT pw FROM u WHERE a = '%u@example'", &mysql,
 	    "inside quoted text");
-	parse_fails("SELECT pw FROM u WHERE a = \"%u\"", "inside quoted text");
-	parse_fails("SELECT pw FROM u WHERE a = ?", "bare ?");
-	parse_fails("SELECT pw FROM u WHERE a = 'x", "unterminated");
+	parse_fails("SELECT pw FROM u WHERE a = \"%u\"", &mysql,
+	    "inside quoted text");
+	parse_fails("SELECT pw FROM u WHERE a = ?", &mysql, "bare ?");
+	parse_fails("SELECT pw FROM u WHERE a = 'x", &mysql, "unterminated");
 	parse_fails("SELECT %u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,"
-	    "%u", "more than 16");
+	    "%u", &mysql, "more than 16");
+	/* one statement, no comments: nothing the parser cannot see */
+	parse_fails("SELECT pw FROM u WHERE a = %u; DROP TABLE u", &mysql,
+	    "';' at column 30");
+	parse_fails("SELECT pw FROM u WHERE a = %u -- %d", &mysql,
+	    "a comment at column 31");
+	parse_fails("SELECT pw FROM u WHERE a = %u /* %d */", &sqlite,
+	    "a comment at column 31");
+	parse_fails("SELECT pw FROM u WHERE a = %u # %d", &mysql,
+	    "a comment at column 31");
 }
 
 static void
@@ -113,13 +132,35 @@ test_template_dollar_style_refuses_bare_dollar(void **state)
 
 	(void)state;
 	assert_int_equal(sql_template_parse(&t, "SELECT pw FROM u WHERE a = $1",
-	    SQL_PARAM_STYLE_DOLLAR, err, sizeof(err)), -1);
+	    &dollar, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "bare $1"));
 	/* but a '?' is just a character there, and '$1' in quotes is text */
 	t = parse_ok("SELECT pw FROM u WHERE a = %u AND b <> '$1?'",
-	    SQL_PARAM_STYLE_DOLLAR);
+	    &dollar);
 	assert_string_equal(t->sql, "SELECT pw FROM u WHERE a = $1 AND "
 	    "b <> '$1?'");
+	sql_template_free(&t);
+}
+
+static void
+test_template_backslash_only_where_the_engine_has_it(void **state)
+{
+	struct sql_template *t;
+
+	(void)state;
+	/* SQLite: '\' is a whole string, so the ? after it is bare */
+	parse_fails("SELECT pw FROM u WHERE a = '\\' OR a = ? AND b = %d",
+	    &sqlite, "bare ?");
+	/* MySQL: \' escapes the quote, so the same text is one string */
+	parse_fails("SELECT pw FROM u WHERE a = '\\' OR a = ? AND b = %d",
+	    &mysql, "%d at column 49 is inside quoted text");
+	t = parse_ok("SELECT pw FROM u WHERE a = 'x\\' AND b = %u", &sqlite);
+	assert_string_equal(t->sql, "SELECT pw FROM u WHERE a = 'x\\' AND "
+	    "b = ?");
+	sql_template_free(&t);
+	/* # is a comment in MySQL only */
+	t = parse_ok("SELECT pw FROM u WHERE a = %u AND b <> '#' AND c # 1",
+	    &sqlite);
 	sql_template_free(&t);
 }
 
@@ -131,7 +172,7 @@ test_template_request_split_and_expand(void **state)
 	const char *v[SQL_TEMPLATE_PARAMS_MAX];
 
 	(void)state;
-	t = parse_ok("SELECT %u, %n, %d, %r, %s", SQL_PARAM_STYLE_QMARK);
+	t = parse_ok("SELECT %u, %n, %d, %r, %s", &mysql);
 
 	/* saslauthd -r joined login@realm */
 	assert_int_equal(sql_request_init(&req, "jane@example.org", "imap",
@@ -212,6 +253,7 @@ main(void)
 		cmocka_unit_test(test_template_quoted_placeholder_is_a_parameter),
 		cmocka_unit_test(test_template_errors),
 		cmocka_unit_test(test_template_dollar_style_refuses_bare_dollar),
+		cmocka_unit_test(test_template_backslash_only_where_the_engine_has_it),
 		cmocka_unit_test(test_template_request_split_and_expand),
 		cmocka_unit_test(test_template_request_too_long),
 		cmocka_unit_test(test_template_names_quoted_expressions_kept),

@@ -90,11 +90,12 @@ start_mariadb() {
 	user=$(id -un)
 	command -v mariadb-install-db >/dev/null ||
 	    die "mariadb-install-db not found (apt-get install mariadb-server)"
-	# --skip-name-resolve: a minimal machine may not resolve its own name
+	# --skip-name-resolve --force: a minimal machine may not resolve its
+	# own name, which mariadb-install-db otherwise insists on
 	mariadb-install-db --no-defaults --datadir="$d/data" --user="$user" \
-	    --auth-root-authentication-method=socket --skip-name-resolve \
+	    --auth-root-authentication-method=socket --skip-name-resolve --force \
 	    --skip-test-db \
-	    >"$d/install.log" 2>&1 || die "mariadb-install-db failed: $(tail -3 "$d/install.log")"
+	    >"$d/install.log" 2>&1 || die "mariadb-install-db failed: $(head -5 "$d/install.log")"
 	mariadb_up
 }
 

@@ -7,7 +7,9 @@
 # AUTH_SQL_CHECK_LIBS([SHELL-TEST])
 #   When SHELL-TEST succeeds, look for the MySQL/MariaDB client (through
 #   mariadb_config, mysql_config or pkg-config), SQLite 3 and libxcrypt.
-#   Options: --with-sql-mysql, --with-sql-sqlite (yes | no | check).
+#   Also OpenSSL's libcrypto, and libargon2 when there is one.
+#   Options: --with-sql-mysql, --with-sql-sqlite, --with-sql-argon2
+#   (yes | no | check).
 #   Substitutes AUTH_SQL_CFLAGS and AUTH_SQL_LIBS; defines the automake
 #   conditionals AUTH_SQL_MYSQL and AUTH_SQL_SQLITE (always, as automake
 #   wants). Stops with a message naming the missing package.
@@ -21,6 +23,10 @@ AC_ARG_WITH([sql-sqlite],
   [AS_HELP_STRING([--with-sql-sqlite],
     [sql mechanism: SQLite driver (yes|no|check) @<:@check@:>@])],
   [], [with_sql_sqlite=check])
+AC_ARG_WITH([sql-argon2],
+  [AS_HELP_STRING([--with-sql-argon2],
+    [sql mechanism: Argon2 hashes through libargon2 (yes|no|check) @<:@check@:>@])],
+  [], [with_sql_argon2=check])
 
 auth_sql_mysql=no
 auth_sql_sqlite=no
@@ -79,10 +85,29 @@ if $1; then
     [AUTH_SQL_LIBS="$AUTH_SQL_LIBS -lcrypt"],
     [AC_MSG_ERROR([sql mechanism: libxcrypt 4.3 or later (crypt_checksalt) not found (on Debian: apt-get install libcrypt-dev)])])
 
+  dnl OpenSSL's libcrypto: digests, PBKDF2, base64 for the password schemes
+  PKG_CHECK_MODULES([AUTH_SQL_CRYPTO], [libcrypto >= 1.1.1],
+    [AUTH_SQL_CFLAGS="$AUTH_SQL_CFLAGS $AUTH_SQL_CRYPTO_CFLAGS"
+     AUTH_SQL_LIBS="$AUTH_SQL_LIBS $AUTH_SQL_CRYPTO_LIBS"],
+    [AC_MSG_ERROR([sql mechanism: OpenSSL's libcrypto not found (on Debian: apt-get install libssl-dev)])])
+
+  dnl libargon2 for {ARGON2I}/{ARGON2ID} values, when there is one
+  auth_sql_argon2=no
+  if test "x$with_sql_argon2" != xno; then
+    PKG_CHECK_MODULES([AUTH_SQL_ARGON2], [libargon2],
+      [auth_sql_argon2=yes
+       AUTH_SQL_CFLAGS="$AUTH_SQL_CFLAGS -DAUTH_SQL_ARGON2 $AUTH_SQL_ARGON2_CFLAGS"
+       AUTH_SQL_LIBS="$AUTH_SQL_LIBS $AUTH_SQL_ARGON2_LIBS"],
+      [AS_IF([test "x$with_sql_argon2" = xyes],
+        [AC_MSG_ERROR([sql mechanism: libargon2 not found (on Debian: apt-get install libargon2-dev)])])])
+  fi
+
   AC_MSG_CHECKING([sql mechanism: MySQL/MariaDB driver])
   AC_MSG_RESULT([$auth_sql_mysql])
   AC_MSG_CHECKING([sql mechanism: SQLite driver])
   AC_MSG_RESULT([$auth_sql_sqlite])
+  AC_MSG_CHECKING([sql mechanism: Argon2 through libargon2])
+  AC_MSG_RESULT([$auth_sql_argon2])
 fi
 AC_SUBST([AUTH_SQL_CFLAGS])
 AC_SUBST([AUTH_SQL_LIBS])

@@ -61,7 +61,7 @@ auth_sql_init(void)
 		return -1;
 	}
 	sql_log(SQL_LOG_INFO, "using %s (engine %s, scheme %s)", path,
-	    config->engine, config->scheme);
+	    config->engine, sql_scheme_choice_name(&config->scheme));
 	return 0;
 }
 

@@ -31,7 +31,6 @@
 struct sql_auth {
 	const struct sql_config *config;
 	const struct sql_driver *driver;
-	const struct sql_scheme *scheme;
 	struct sql_template *tmpl;
 	size_t ncolumns;
 	bool verbose;
@@ -104,12 +103,6 @@ sql_auth_new(struct sql_auth **auth_r, const struct sql_config *config,
 		sql_log(SQL_LOG_ERR, "%s: engine %s is not built into this "
 		    "saslauthd (built in:%s)", config->path, config->engine,
 		    sql_driver_names());
-		goto fail;
-	}
-	a->scheme = sql_scheme_find(config->scheme);
-	if (a->scheme == NULL) {
-		sql_log(SQL_LOG_ERR, "%s: password scheme %s is not "
-		    "supported", config->path, config->scheme);
 		goto fail;
 	}
 	if (config->select != NULL) {
@@ -264,8 +257,8 @@ static int
 verify_row(struct sql_auth *a, const struct sql_row *row, const char *login,
     const char *password, const char **reason_r)
 {
-	const char *stored = row->column[0].value, *why = NULL;
-	char shown[300];
+	const char *stored = row->column[0].value;
+	char shown[300], why[160];
 	int rc;
 
 	if (row->column[0].too_long ||
@@ -289,15 +282,21 @@ verify_row(struct sql_auth *a, const struct sql_row *row, const char *login,
 	}
 	if (strlen(stored) != row->column[0].len) {
 		sql_scheme_burn(a->scheme_ctx, password);
-		why = "stored value holds a NUL byte";
+		snprintf(why, sizeof(why), "stored value holds a NUL byte");
 		rc = -1;
 	} else {
-		rc = a->scheme->verify(a->scheme_ctx, password, stored, &why);
+		rc = sql_scheme_verify(a->scheme_ctx, &a->config->scheme,
+		    password, stored, why, sizeof(why));
 	}
+	if (sql_scheme_first_plain(a->scheme_ctx))
+		sql_log(SQL_LOG_WARNING, "a password stored as plain text "
+		    "(for %s); whoever can read the table can log in as its "
+		    "user", sql_log_printable(shown, sizeof(shown), login));
 	if (rc == -1) {
 		sql_log(SQL_LOG_ERR, "%s: bad stored hash for %s (scheme %s): "
 		    "%s", a->driver->name, sql_log_printable(shown,
-		    sizeof(shown), login), a->scheme->name, why);
+		    sizeof(shown), login),
+		    sql_scheme_choice_name(&a->config->scheme), why);
 		*reason_r = "bad stored hash";
 		return 0;
 	}

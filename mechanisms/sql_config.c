@@ -40,6 +40,8 @@ struct reader {
 	size_t nseen;
 	char *hosts_text;		/* parsed at the end: sql_port may follow */
 	long pam_crypt;			/* users.password_crypt, -1 unset */
+	bool use_323;			/* users.use_323_password */
+	char *scheme_name;		/* sql_password_scheme */
 	char err[512];
 };
 
@@ -207,6 +209,38 @@ set_pam_crypt(struct reader *r, const struct key *k, const char *value)
 	return 0;
 }
 
+/* set_use_323 - users.use_323_password: MySQL 3.23's PASSWORD() */
+static int
+set_use_323(struct reader *r, const struct key *k, const char *value)
+{
+	int b = parse_bool(value);
+
+	if (b < 0) {
+		snprintf(r->err, sizeof(r->err), "%s: \"%s\" is not a "
+		    "boolean", k->name, shown(k, value));
+		return -1;
+	}
+	r->use_323 = b == 1;
+	return 0;
+}
+
+/* set_scheme_name - sql_password_scheme, checked once the file is read */
+static int
+set_scheme_name(struct reader *r, const struct key *k, const char *value)
+{
+	struct sql_scheme_choice choice;
+
+	if (sql_scheme_choose(&choice, value, r->err, sizeof(r->err)) != 0)
+		return -1;
+	(void)k;
+	free(r->scheme_name);
+	if ((r->scheme_name = strdup(value)) == NULL) {
+		snprintf(r->err, sizeof(r->err), "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 /* set_log_enabled - pam_mysql's SQL log table: only "off" is honoured */
 static int
 set_log_enabled(struct reader *r, const struct key *k, const char *value)
@@ -277,9 +311,7 @@ static const struct key pam_mysql_keys[] = {
 	{ "users.use_sha512", set_no_effect, 0, 0, salt_note, NULL },
 	{ "users.use_blowfish", set_no_effect, 0, 0, salt_note, NULL },
 	{ "users.rounds", set_no_effect, 0, 0, salt_note, NULL },
-	{ "users.use_323_password", set_no_effect, 0, 0,
-	    "only matters with users.password_crypt = 2 (mysql); it has no "
-	    "effect with crypt", NULL },
+	{ "users.use_323_password", set_use_323, 0, 0, NULL, NULL },
 	{ "users.update_table", set_no_effect, 0, 0,
 	    "pam_mysql uses it for nothing, and password changes are not "
 	    "saslauthd's job; it has no effect here", NULL },
@@ -327,6 +359,7 @@ static const struct key saslauthd_keys[] = {
 	    NULL, NULL },
 	{ "sql_where", set_string, CFG(where), 0, NULL, NULL },
 	{ "sql_select", set_string, CFG(select), 0, NULL, NULL },
+	{ "sql_password_scheme", set_scheme_name, 0, 0, NULL, NULL },
 	{ "sql_verbose", set_bool, CFG(verbose), 0, NULL, NULL },
 	{ "sql_connect_timeout", set_seconds, CFG(connect_timeout), 0,
 	    NULL, NULL },
@@ -660,36 +693,35 @@ require(struct reader *r, const void *value, const char *name)
 	}
 }
 
-/* choose_scheme - the verification scheme, from users.password_crypt */
+/* choose_scheme - the verification scheme, and a warning for plain text */
 static void
 choose_scheme(struct reader *r)
 {
 	struct sql_config *c = r->config;
-	const char *pam_name;
-	char msg[256];
+	char err[256];
 
 	if (c->syntax == SQL_CONFIG_SASLAUTHD) {
-		c->scheme = strdup("crypt");
-	} else if (r->pam_crypt >= 0 &&
-	    sql_scheme_find(sql_scheme_pam_mysql_scheme(r->pam_crypt))) {
-		c->scheme = strdup(sql_scheme_pam_mysql_scheme(r->pam_crypt));
+		if (sql_scheme_choose(&c->scheme, r->scheme_name != NULL ?
+		    r->scheme_name : "auto", err, sizeof(err)) != 0)
+			problem_at(r, "sql_password_scheme", err);
 	} else {
-		if (r->pam_crypt < 0) {
-			problem(r, "users.password_crypt is not set: pam_mysql "
-			    "then compares plain text, which is not supported "
-			    "yet; set users.password_crypt = 1 for crypt(3) "
-			    "hashes");
-			return;
-		}
-		pam_name = sql_scheme_pam_mysql_name(r->pam_crypt);
-		snprintf(msg, sizeof(msg), "users.password_crypt = %ld (%s) "
-		    "is not supported yet; only 1 (crypt) is", r->pam_crypt,
-		    pam_name != NULL ? pam_name : "?");
-		problem_at(r, "users.password_crypt", msg);
-		return;
+		/* pam_mysql's default, when the key is missing, is plain */
+		if (sql_scheme_choose_pam_mysql(&c->scheme, r->pam_crypt < 0 ?
+		    0 : r->pam_crypt, r->use_323, err, sizeof(err)) != 0)
+			problem_at(r, "users.password_crypt", err);
+		if (line_of(r, "users.use_323_password") != 0 &&
+		    r->pam_crypt != 2)
+			sql_log(SQL_LOG_INFO, "%s: users.use_323_password only "
+			    "matters with users.password_crypt = 2 (mysql); it "
+			    "has no effect here", r->path);
 	}
-	if (c->scheme == NULL)
-		problem(r, "out of memory");
+	if (r->problems == 0 && sql_scheme_choice_is_plain(&c->scheme))
+		sql_log(SQL_LOG_WARNING, "%s: passwords are stored as plain "
+		    "text%s: whoever can read the table can log in as anyone; "
+		    "store hashes (see the README)", r->path,
+		    r->pam_crypt < 0 && c->syntax == SQL_CONFIG_PAM_MYSQL ?
+		    " (users.password_crypt is not set, and pam_mysql's "
+		    "default is 0, plain)" : "");
 }
 
 /* refuse_server_keys - keys that mean nothing without a server */
@@ -826,6 +858,7 @@ sql_config_read(struct sql_config **config_r, const char *path)
 	fclose(f);
 	explicit_bzero(iobuf, sizeof(iobuf));
 	free(r.hosts_text);
+	free(r.scheme_name);
 	if (r.problems != 0) {
 		sql_log(SQL_LOG_ERR, "%s: %u problem%s, not starting", path,
 		    r.problems, r.problems == 1 ? "" : "s");
@@ -922,7 +955,6 @@ sql_config_free(struct sql_config **config_r)
 	free(c->status_column);
 	free(c->where);
 	free(c->select);
-	free(c->scheme);
 	free(c);
 	*config_r = NULL;
 }

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sql_scheme.h"
+
 enum sql_config_syntax {
 	SQL_CONFIG_PAM_MYSQL,	/* key = value; */
 	SQL_CONFIG_SASLAUTHD	/* key: value */
@@ -46,7 +48,7 @@ struct sql_config {
 	unsigned int query_line;	/* line of sql_select, or of the where
 					   clause: for errors found later */
 
-	char *scheme;			/* how stored passwords are verified */
+	struct sql_scheme_choice scheme; /* how stored passwords are verified */
 	bool verbose;
 	bool disconnect_every_op;
 	unsigned int connect_timeout;	/* seconds */

@@ -19,8 +19,21 @@ PIDS=()
 T=$(mktemp -d "${TMPDIR:-/tmp}/auth_sql_it.XXXXXX")
 chmod 755 "$T"
 
+ON_EXIT=()
+
+# on_exit COMMAND - run COMMAND (a string) when the test ends, first
+on_exit() { ON_EXIT+=("$1"); }
+
+# as_root COMMAND... - run as root: directly, or through sudo
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
 cleanup() {
-	local pid
+	local pid cmd
+	for cmd in "${ON_EXIT[@]}"; do
+		eval "$cmd"
+	done
 	for pid in "${PIDS[@]}"; do
 		kill "$pid" 2>/dev/null
 	done
@@ -144,7 +157,13 @@ seed_schema() {
 
 # seed_pam_mysql_conf HOST FILE - the seed's file, but for users.host
 seed_pam_mysql_conf() {
-	cat >"$2" <<EOF
+	print_seed_conf "$1" >"$2"
+	chmod 600 "$2"
+}
+
+# print_seed_conf HOST - the seed's pam_mysql file, on stdout
+print_seed_conf() {
+	cat <<EOF
 verbose = 0;
 users.host = $1;
 users.database = db_mail;
@@ -158,7 +177,6 @@ users.where_clause = active = 1;
 users.user_column = username;
 users.password_column = password;
 EOF
-	chmod 600 "$2"
 }
 
 # --- saslauthd -----------------------------------------------------------
@@ -168,13 +186,19 @@ EOF
 # It runs in a session of its own: in the foreground saslauthd's exit
 # sends SIGTERM to its whole process group, which would otherwise be ours.
 start_saslauthd() {
-	local name=$1 conf=$2 pid
+	local name=$1 conf=$2
 	shift 2
-	mkdir -p "$T/$name"
 	[ -x "$SASLAUTHD" ] || die "$SASLAUTHD not built (run make)"
-	# shellcheck disable=SC2086
-	setsid $SASLAUTHD_WRAPPER "$SASLAUTHD" -d -a sql -O "$conf" \
-	    -m "$T/$name" "$@" >"$T/$name.log" 2>&1 &
+	run_saslauthd "$name" $SASLAUTHD_WRAPPER "$SASLAUTHD" -a sql -O "$conf" "$@"
+}
+
+# run_saslauthd NAME COMMAND... - any saslauthd command (another build, or
+# Debian's), in the foreground with its run dir $T/NAME and log $T/NAME.log
+run_saslauthd() {
+	local name=$1 pid
+	shift
+	mkdir -p "$T/$name"
+	setsid "$@" -d -m "$T/$name" >"$T/$name.log" 2>&1 &
 	pid=$!
 	PIDS+=("$pid")
 	eval "SASLAUTHD_PID_$name=$pid"

@@ -96,7 +96,7 @@ test_config_seed_file(void **state)
 	assert_string_equal(c->user_column, "username");
 	assert_string_equal(c->password_column, "password");
 	assert_null(c->status_column);
-	assert_string_equal(c->scheme, "crypt");
+	assert_string_equal(sql_scheme_choice_name(&c->scheme), "CRYPT");
 	assert_false(c->verbose);
 	/* users.md5 is read as users.use_md5, and that is said once */
 	note = strstr(testlib_log(), "users.md5 is not a pam_mysql 0.8 key");
@@ -220,14 +220,10 @@ static const struct {
 	    "FILE:1: users.password_crypt: \"10\" is not a pam_mysql" },
 	{ "pam: crypt by our name", "users.password_crypt = crypt;\n",
 	    "FILE:1: users.password_crypt: \"crypt\" is not" },
-	{ "pam: crypt unsupported", "users.database = d;\nusers.db_user = u;\n"
-	    "users.password_crypt = md5;\nusers.table = t;\n"
-	    "users.user_column = a;\nusers.password_column = b;\n",
-	    "FILE:3: users.password_crypt = 3 (md5) is not supported yet" },
-	{ "pam: plain by default", "users.database = d;\nusers.db_user = u;\n"
-	    "users.table = t;\nusers.user_column = a;\n"
-	    "users.password_column = b;\n",
-	    "FILE: users.password_crypt is not set" },
+	{ "sql: bad scheme", SQL_BASE "sql_password_scheme: rot13\n",
+	    "FILE:6: \"rot13\" is not a password scheme" },
+	{ "pam: 323 not a boolean", PAM_BASE "users.use_323_password = x;\n",
+	    "FILE:7: users.use_323_password: \"x\" is not a boolean" },
 	{ "pam: missing table", "users.database = d;\nusers.db_user = u;\n"
 	    "users.password_crypt = 1;\nusers.user_column = a;\n"
 	    "users.password_column = b;\n",
@@ -375,12 +371,41 @@ test_config_no_effect_keys_noted(void **state)
 
 	(void)state;
 	c = read_ok(PAM_BASE "users.use_md5 = 1;\nusers.update_table = t;\n"
-	    "users.use_323_password = 0;\nusers.rounds = 5000;\n", NULL);
+	    "users.use_323_password = 1;\nusers.rounds = 5000;\n", NULL);
 	assert_non_null(strstr(testlib_log(), "users.use_md5: in pam_mysql "
 	    "it only chooses the salt"));
 	assert_non_null(strstr(testlib_log(), "users.update_table: "));
-	assert_non_null(strstr(testlib_log(), "users.use_323_password: "));
+	assert_non_null(strstr(testlib_log(), "users.use_323_password only "
+	    "matters with users.password_crypt = 2"));
 	assert_non_null(strstr(testlib_log(), "users.rounds: "));
+	sql_config_free(&c);
+}
+
+static void
+test_config_schemes(void **state)
+{
+	struct sql_config *c;
+
+	(void)state;
+	/* pam_mysql's default is plain: it works, with a warning */
+	c = read_ok("users.database = d;\nusers.db_user = u;\n"
+	    "users.table = t;\nusers.user_column = a;\n"
+	    "users.password_column = b;\n", NULL);
+	assert_true(sql_scheme_choice_is_plain(&c->scheme));
+	assert_non_null(strstr(testlib_log(), "passwords are stored as plain "
+	    "text (users.password_crypt is not set"));
+	sql_config_free(&c);
+	c = read_ok("users.database = d;\nusers.db_user = u;\n"
+	    "users.table = t;\nusers.user_column = a;\n"
+	    "users.password_column = b;\nusers.password_crypt = mysql;\n"
+	    "users.use_323_password = yes;\n", NULL);
+	assert_string_equal(sql_scheme_choice_name(&c->scheme), "MYSQL323");
+	sql_config_free(&c);
+	c = read_ok(SQL_BASE, NULL);
+	assert_string_equal(sql_scheme_choice_name(&c->scheme), "auto");
+	sql_config_free(&c);
+	c = read_ok(SQL_BASE "sql_password_scheme: ssha256.b64\n", NULL);
+	assert_string_equal(sql_scheme_choice_name(&c->scheme), "SSHA256");
 	sql_config_free(&c);
 }
 
@@ -424,6 +449,7 @@ main(void)
 		cmocka_unit_test(test_config_secret_never_echoed),
 		cmocka_unit_test(test_config_missing_file),
 		cmocka_unit_test(test_config_no_effect_keys_noted),
+		cmocka_unit_test(test_config_schemes),
 		cmocka_unit_test(test_config_host_entries),
 	};
 

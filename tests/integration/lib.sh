@@ -29,16 +29,31 @@ as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# stop_pid PID - end a process we started (and its process group, if it
+# leads one), waiting at most 5 s before SIGKILL: saslauthd 2.1.28 can
+# deadlock in its own signal handlers (syslog() from SIGTERM's handler,
+# interrupted by SIGCHLD's), and a test must not hang on that
+stop_pid() {
+	local pid=$1 i state
+	kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 50); do
+		state=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)
+		[ -z "$state" ] || [ "$state" = Z ] && break
+		sleep 0.1
+	done
+	if [ -n "$state" ] && [ "$state" != Z ]; then
+		kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null
+}
+
 cleanup() {
 	local pid cmd
 	for cmd in "${ON_EXIT[@]}"; do
 		eval "$cmd"
 	done
 	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	for pid in "${PIDS[@]}"; do
-		wait "$pid" 2>/dev/null
+		stop_pid "$pid"
 	done
 	if [ "$FAILURES" -eq 0 ] || [ -z "${KEEP_TMP:-}" ]; then
 		rm -rf "$T"
@@ -179,6 +194,48 @@ users.password_column = password;
 EOF
 }
 
+# accounts_schema - db_mail.accounts: one row per login and stored value,
+# with the mode (scheme) the row was written for; db_mail_user reads it
+accounts_schema() {
+	sql "CREATE DATABASE db_mail;
+	USE db_mail;
+	CREATE TABLE accounts (
+	    username VARCHAR(200) NOT NULL,
+	    password VARCHAR(255) NULL,
+	    mode VARCHAR(10) NOT NULL,
+	    INDEX (username));
+	CREATE USER 'db_mail_user'@'localhost' IDENTIFIED BY 'db_mail_password';
+	GRANT SELECT ON db_mail.* TO 'db_mail_user'@'localhost';" ||
+	    die "could not create the accounts schema"
+}
+
+# row USER MODE SQL-EXPRESSION - an account; MariaDB computes the value
+row() {
+	sql "INSERT INTO db_mail.accounts VALUES ('$1@example.org', $3, '$2')" ||
+	    die "could not insert $1"
+}
+
+# lit VALUE - an SQL string literal of a value a tool made
+lit() { printf "'%s'" "$1"; }
+
+# mode_conf MODE FILE - the seed's pam_mysql file on db_mail.accounts,
+# users.password_crypt = MODE (323: 2 with users.use_323_password), for
+# the rows written for that mode
+mode_conf() {
+	{
+		print_seed_conf "$DB_SOCK" |
+		    sed -e '/users.password_crypt/d' -e '/users.where_clause/d' \
+		    -e 's/users.table = mail_users/users.table = accounts/'
+		if [ "$1" = 323 ]; then
+			printf 'users.password_crypt = 2;\nusers.use_323_password = 1;\n'
+		else
+			echo "users.password_crypt = $1;"
+		fi
+		echo "users.where_clause = mode = '$1';"
+	} >"$2"
+	chmod 600 "$2"
+}
+
 # --- saslauthd -----------------------------------------------------------
 
 # start_saslauthd NAME CONF [OPTIONS...] - our saslauthd -a sql in the
@@ -209,8 +266,7 @@ run_saslauthd() {
 # stop_saslauthd NAME
 stop_saslauthd() {
 	local var="SASLAUTHD_PID_$1"
-	kill "${!var}" 2>/dev/null
-	wait "${!var}" 2>/dev/null
+	stop_pid "${!var}"
 }
 
 # ask NAME ARGS... - testsaslauthd against saslauthd NAME; prints its line

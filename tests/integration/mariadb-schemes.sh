@@ -14,27 +14,11 @@ PY=/usr/bin/python3
 "$PY" -c 'import passlib' 2>/dev/null || die "python3-passlib not installed"
 
 start_mariadb
-sql "CREATE DATABASE db_mail;
-USE db_mail;
-CREATE TABLE accounts (
-    username VARCHAR(200) NOT NULL,
-    password VARCHAR(255) NULL,
-    mode VARCHAR(10) NOT NULL,
-    INDEX (username));
-CREATE USER 'db_mail_user'@'localhost' IDENTIFIED BY 'db_mail_password';
-GRANT SELECT ON db_mail.* TO 'db_mail_user'@'localhost';" ||
-    die "could not create the schema"
+accounts_schema
 
 PW='Pa55 word'
 # the wrong password differs within the first 8 characters: traditional
 # DES reads no further
-# row USER MODE SQL-EXPRESSION: the stored value, computed by MariaDB
-row() {
-	sql "INSERT INTO db_mail.accounts VALUES ('$1@example.org', $3, '$2')" ||
-	    die "could not insert $1"
-}
-# lit VALUE: an SQL string literal of a value made by a tool
-lit() { printf "'%s'" "$1"; }
 PW_SQL="'$PW'"
 
 # --- auto: each value names its scheme -----------------------------------
@@ -100,19 +84,7 @@ row p8 8 "SHA2($PW_SQL, 512)"
 row p9 9 "SHA2($PW_SQL, 256)"
 
 for m in 0 1 2 323 3 4 5 6 7 8 9; do
-	{
-		print_seed_conf "$DB_SOCK" |
-		    sed -e '/users.password_crypt/d' -e '/users.where_clause/d' \
-		    -e 's/users.table = mail_users/users.table = accounts/'
-		if [ "$m" = 323 ]; then
-			echo "users.password_crypt = 2;"
-			echo "users.use_323_password = 1;"
-		else
-			echo "users.password_crypt = $m;"
-		fi
-		echo "users.where_clause = mode = '$m';"
-	} >"$T/mode$m.conf"
-	chmod 600 "$T/mode$m.conf"
+	mode_conf "$m" "$T/mode$m.conf"
 	start_saslauthd "mode$m" "$T/mode$m.conf" -r -n 1
 	for u in $(sql "SELECT username FROM db_mail.accounts WHERE mode = '$m'"); do
 		n=${u%@example.org}

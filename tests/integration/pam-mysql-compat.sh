@@ -17,24 +17,10 @@ PY=/usr/bin/python3
 "$PY" -c 'import passlib' 2>/dev/null || die "python3-passlib not installed"
 
 start_mariadb
-sql "CREATE DATABASE db_mail;
-USE db_mail;
-CREATE TABLE accounts (
-    username VARCHAR(200) NOT NULL,
-    password VARCHAR(255) NULL,
-    mode VARCHAR(10) NOT NULL,
-    INDEX (username));
-CREATE USER 'db_mail_user'@'localhost' IDENTIFIED BY 'db_mail_password';
-GRANT SELECT ON db_mail.* TO 'db_mail_user'@'localhost';" ||
-    die "could not create the schema"
+accounts_schema
 
 PW='Pa55 word'
 PW_SQL="'$PW'"
-row() {
-	sql "INSERT INTO db_mail.accounts VALUES ('$1@example.org', $3, '$2')" ||
-	    die "could not insert $1"
-}
-lit() { printf "'%s'" "$1"; }
 phpass() {
 	"$PY" -c 'import sys; from passlib.hash import phpass
 print(phpass.using(rounds=8).hash(sys.argv[1]))' "$1"
@@ -91,18 +77,7 @@ as_root mkdir -p /etc/pam.d
 pam_service() { echo "authsql-compat-$1"; }
 for m in 0 1 2 323 3 4 5 6 7 8 9; do
 	conf=$T/mode$m.conf
-	{
-		print_seed_conf "$DB_SOCK" |
-		    sed -e '/users.password_crypt/d' -e '/users.where_clause/d' \
-		    -e 's/users.table = mail_users/users.table = accounts/'
-		if [ "$m" = 323 ]; then
-			printf 'users.password_crypt = 2;\nusers.use_323_password = 1;\n'
-		else
-			echo "users.password_crypt = $m;"
-		fi
-		echo "users.where_clause = mode = '$m';"
-	} >"$conf"
-	chmod 600 "$conf"
+	mode_conf "$m" "$conf"
 	svc=$(pam_service "$m")
 	[ -e "/etc/pam.d/$svc" ] && die "/etc/pam.d/$svc exists already"
 	on_exit "as_root rm -f /etc/pam.d/$svc"

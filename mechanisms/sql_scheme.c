@@ -33,8 +33,10 @@ struct sql_scheme_ctx {
 	struct crypt_data data;
 	EVP_MD_CTX *md;
 	int plain_seen;		/* 0 never, 1 just now, 2 already told */
-	/* method, cost and salt of the last good crypt hash */
-	char burn_setting[CRYPT_OUTPUT_SIZE];
+	/* the scheme and value of the last good verification, for
+	 * sql_scheme_burn(); of a crypt hash only the setting is kept */
+	struct sql_scheme_choice burn_choice;
+	char burn_value[1024];
 };
 
 typedef int verify_fn(struct sql_scheme_ctx *ctx, const struct sql_scheme *s,
@@ -116,24 +118,17 @@ crypt_method(const char *stored, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
-/* keep_burn_setting - a good hash's setting, without its checksum */
-static void
-keep_burn_setting(struct sql_scheme_ctx *ctx, const char *stored)
+/* crypt_setting_length - a crypt hash's setting, without its checksum */
+static size_t
+crypt_setting_length(const char *stored)
 {
-	size_t len;
-
 	if (strncmp(stored, "$2", 2) == 0)
-		len = 29;	/* "$2b$NN$" and 22 salt characters */
-	else if (stored[0] == '$')
-		len = (size_t)(strrchr(stored, '$') - stored) + 1;
-	else if (stored[0] == '_')
-		len = 9;
-	else
-		len = 2;
-	if (len > strlen(stored) || len >= sizeof(ctx->burn_setting))
-		return;
-	memcpy(ctx->burn_setting, stored, len);
-	ctx->burn_setting[len] = '\0';
+		return 29;	/* "$2b$NN$" and 22 salt characters */
+	if (stored[0] == '$')
+		return (size_t)(strrchr(stored, '$') - stored) + 1;
+	if (stored[0] == '_')
+		return 9;
+	return 2;
 }
 
 /* --- recognising bare values ---------------------------------------------- */
@@ -223,8 +218,6 @@ verify_crypt(struct sql_scheme_ctx *ctx, const struct sql_scheme *s,
 	}
 	match = sql_ct_equal(computed, storedlen, stored, storedlen);
 	explicit_bzero(&ctx->data, sizeof(ctx->data));
-	if (match)
-		keep_burn_setting(ctx, stored);
 	return match;
 }
 
@@ -672,11 +665,13 @@ sql_scheme_choose_pam_mysql(struct sql_scheme_choice *choice_r, long n,
 	size_t i;
 
 	for (i = 0; i < NITEMS(pam_mysql_schemes); i++) {
+		const char *name = pam_mysql_schemes[i].scheme;
+
 		if (pam_mysql_schemes[i].number != n)
 			continue;
-		choice_r->scheme = find(n == 2 && use_323 ? "MYSQL323" :
-		    pam_mysql_schemes[i].scheme, strlen(n == 2 && use_323 ?
-		    "MYSQL323" : pam_mysql_schemes[i].scheme));
+		if (n == 2 && use_323)
+			name = "MYSQL323";
+		choice_r->scheme = find(name, strlen(name));
 		choice_r->encoding = pam_mysql_schemes[i].encoding;
 		return choice_r->scheme != NULL ? 0 : -1;
 	}
@@ -764,6 +759,26 @@ detect(struct sql_scheme_choice *choice_r, const char *stored,
 	return -1;
 }
 
+/*
+ * remember_for_burn - what a good verification used, so that an unknown
+ * user's burn costs the same: scheme and value (of a crypt hash, only its
+ * setting: method, cost and salt)
+ */
+static void
+remember_for_burn(struct sql_scheme_ctx *ctx,
+    const struct sql_scheme_choice *choice, const char *value)
+{
+	size_t len = strlen(value);
+
+	if (choice->scheme->verify == verify_crypt)
+		len = crypt_setting_length(value);
+	if (len > strlen(value) || len >= sizeof(ctx->burn_value))
+		return;
+	ctx->burn_choice = *choice;
+	memcpy(ctx->burn_value, value, len);
+	ctx->burn_value[len] = '\0';
+}
+
 /* sql_scheme_verify - the verdict of the chosen (or detected) scheme */
 int
 sql_scheme_verify(struct sql_scheme_ctx *ctx,
@@ -772,6 +787,7 @@ sql_scheme_verify(struct sql_scheme_ctx *ctx,
 {
 	struct sql_scheme_choice detected;
 	const char *value = stored;
+	int rc;
 
 	if (choice->scheme == NULL) {
 		if (detect(&detected, stored, &value, why, whylen) != 0)
@@ -780,8 +796,11 @@ sql_scheme_verify(struct sql_scheme_ctx *ctx,
 	}
 	if (value[0] == '\0')
 		return unusable(why, whylen, choice->scheme, "empty value");
-	return choice->scheme->verify(ctx, choice->scheme, choice->encoding,
+	rc = choice->scheme->verify(ctx, choice->scheme, choice->encoding,
 	    password, value, why, whylen);
+	if (rc == 1)
+		remember_for_burn(ctx, choice, value);
+	return rc;
 }
 
 /* sql_scheme_ctx_new - zeroed working memory */
@@ -796,9 +815,11 @@ sql_scheme_ctx_new(void)
 		free(ctx);
 		return NULL;
 	}
-	if (crypt_gensalt_rn(NULL, 0, NULL, 0, ctx->burn_setting,
-	    sizeof(ctx->burn_setting)) == NULL)
-		strcpy(ctx->burn_setting, "$1$saltsalt$");
+	/* before any good verification: libxcrypt's preferred method */
+	ctx->burn_choice.scheme = find("CRYPT", 5);
+	if (crypt_gensalt_rn(NULL, 0, NULL, 0, ctx->burn_value,
+	    sizeof(ctx->burn_value)) == NULL)
+		strcpy(ctx->burn_value, "$1$saltsalt$");
 	return ctx;
 }
 
@@ -824,11 +845,16 @@ sql_scheme_first_plain(struct sql_scheme_ctx *ctx)
 	return true;
 }
 
-/* sql_scheme_burn - the cost of a crypt() verification, for unknown users */
+/* sql_scheme_burn - the cost of a verification, for unknown users */
 void
 sql_scheme_burn(struct sql_scheme_ctx *ctx, const char *password)
 {
-	(void)crypt_rn(password, ctx->burn_setting, &ctx->data,
-	    sizeof(ctx->data));
-	explicit_bzero(&ctx->data, sizeof(ctx->data));
+	char why[160];
+	int plain_seen = ctx->plain_seen;
+
+	/* a crypt setting computes a hash of its own: never a match */
+	(void)ctx->burn_choice.scheme->verify(ctx, ctx->burn_choice.scheme,
+	    ctx->burn_choice.encoding, password, ctx->burn_value, why,
+	    sizeof(why));
+	ctx->plain_seen = plain_seen;
 }

@@ -84,10 +84,10 @@ void sql_scheme_ctx_free(struct sql_scheme_ctx **ctx_r);
 bool sql_scheme_first_plain(struct sql_scheme_ctx *ctx);
 
 /*
- * Spend the work of one crypt() verification without a stored hash, so
- * that an unknown user costs what a known one does. Uses the method, cost
- * and salt of the last good crypt hash this ctx verified, or libxcrypt's
- * preferred method before any.
+ * Spend the work of one verification without a stored value, so that an
+ * unknown user costs what a known one does: the scheme of the last good
+ * verification in this ctx (for crypt, its method, cost and salt), or
+ * libxcrypt's preferred method before any. The outcome is discarded.
  */
 void sql_scheme_burn(struct sql_scheme_ctx *ctx, const char *password);
 

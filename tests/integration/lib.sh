@@ -111,7 +111,7 @@ free_port() {
 # authentication: no password that another local user could try on TCP).
 start_mariadb() {
 	local d=$T/mariadb user
-	mkdir -p "$d"
+	mkdir -p "$d/tmp"
 	chmod 755 "$d"
 	DB_SOCK=$d/mysqld.sock
 	DB_PORT=$(free_port)
@@ -122,7 +122,7 @@ start_mariadb() {
 	# own name, which mariadb-install-db otherwise insists on
 	mariadb-install-db --no-defaults --datadir="$d/data" --user="$user" \
 	    --auth-root-authentication-method=socket --skip-name-resolve --force \
-	    --skip-test-db \
+	    --skip-test-db --tmpdir="$d/tmp" \
 	    >"$d/install.log" 2>&1 || die "mariadb-install-db failed: $(head -5 "$d/install.log")"
 	mariadb_up
 }
@@ -134,6 +134,7 @@ mariadb_up() {
 	    --socket="$DB_SOCK" --port="$DB_PORT" --bind-address=127.0.0.1 \
 	    --pid-file="$d/mariadbd.pid" --log-error="$d/error.log" \
 	    --skip-log-bin --innodb-buffer-pool-size=32M --skip-name-resolve \
+	    --tmpdir="$d/tmp" \
 	    --max-connections=200 >>"$d/server.out" 2>&1 &
 	DB_PID=$!
 	PIDS+=("$DB_PID")

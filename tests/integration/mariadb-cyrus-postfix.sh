@@ -13,8 +13,12 @@
 # Needs (Debian 12): cyrus-imapd cyrus-admin postfix openssl whois, and
 # mariadb-server mariadb-client as the other MariaDB test. Runs as root: both
 # mail systems start as root and drop to their own users (cyrus, postfix).
-# Nothing under /etc is read for configuration or written: every file either
-# server uses is in $T, and the system's own instances are never started.
+# The machine's mail configuration (/etc/imapd.conf, /etc/cyrus.conf,
+# /etc/postfix/main.cf, master.cf) is never read or written, nor are
+# /var/lib/cyrus and /var/spool/postfix: every file either server uses is in
+# $T (`postfix start` reads only the package's own postfix-script,
+# postfix-files, dynamicmaps.cf), and the system's own instances are never
+# started.
 # Cyrus' master and Postfix start as root: without root, go through sudo
 if [ "$(id -u)" -ne 0 ]; then
 	exec sudo --preserve-env=BUILD,SASLAUTHD,TESTSASLAUTHD,TMPDIR "$0" "$@"
@@ -429,7 +433,8 @@ cyradm_run() {
 	    --server 127.0.0.1 --port "$IMAP_PORT" 2>&1
 }
 out=$(cyradm_run "cm user/jane@example.org" "lm")
-if printf '%s\n' "$out" | grep -q '^user/jane@example.org '; then
+# (without a terminal cyradm prints its prompts on the same line)
+if printf '%s\n' "$out" | grep -q '\(^\|> \)user/jane@example.org ('; then
 	pass "cyradm: the admin made user/jane@example.org"
 else
 	failed "cyradm: user/jane@example.org not made: $out"

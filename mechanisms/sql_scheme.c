@@ -798,7 +798,8 @@ sql_scheme_verify(struct sql_scheme_ctx *ctx,
 		return unusable(why, whylen, choice->scheme, "empty value");
 	rc = choice->scheme->verify(ctx, choice->scheme, choice->encoding,
 	    password, value, why, whylen);
-	if (rc == 1)
+	/* a mismatch proves the value well-formed as much as a match does */
+	if (rc >= 0)
 		remember_for_burn(ctx, choice, value);
 	return rc;
 }

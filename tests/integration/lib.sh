@@ -264,6 +264,24 @@ run_saslauthd() {
 	    die "saslauthd $name did not start: $(tail -5 "$T/$name.log")"
 }
 
+# run_saslauthd_detached NAME COMMAND... - a saslauthd as it runs in
+# production, detached (without -d: under -d, "-n 0" serves every request
+# in the master instead of forking); it logs to syslog only. Its pid comes
+# from its pid file.
+run_saslauthd_detached() {
+	local name=$1 pid
+	shift
+	mkdir -p "$T/$name"
+	"$@" -m "$T/$name" >"$T/$name.log" 2>&1 ||
+	    die "saslauthd $name did not start: $(tail -5 "$T/$name.log")"
+	wait_for test -s "$T/$name/saslauthd.pid" ||
+	    die "saslauthd $name wrote no pid file"
+	pid=$(cat "$T/$name/saslauthd.pid")
+	PIDS+=("$pid")
+	eval "SASLAUTHD_PID_$name=$pid"
+	wait_for test -S "$T/$name/mux" || die "saslauthd $name has no socket"
+}
+
 # stop_saslauthd NAME
 stop_saslauthd() {
 	local var="SASLAUTHD_PID_$1"

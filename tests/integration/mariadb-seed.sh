@@ -143,14 +143,22 @@ expect status "$NO" "status NULL (expired)" -u s9 -r example.org -p janepass -s 
 log_has status "reason=account expired" "why status 1 fails"
 log_has status "reason=password expired" "why status 2 fails"
 
-# -n 0: a process per request, each connecting for itself
-start_saslauthd fork "$T/mail-pam-mysql.conf" -r -n 0
+# -n 0: a process per request, each connecting for itself. Detached, as
+# in production: under -d saslauthd would not fork at all.
+run_saslauthd_detached fork "$SASLAUTHD" -a sql -O "$T/mail-pam-mysql.conf" -r -n 0
+before=$(sql "SHOW GLOBAL STATUS LIKE 'Connections'" | cut -f2)
 expect fork "$OK" "saslauthd -n 0 (fork per request)" \
     -u jane -r example.org -p janepass -s imap
 expect fork "$NO" "saslauthd -n 0, wrong password" \
     -u jane -r example.org -p janepas3 -s imap
+expect fork "$OK" "saslauthd -n 0, again" \
+    -u jane -r example.org -p janepass -s imap
+after=$(sql "SHOW GLOBAL STATUS LIKE 'Connections'" | cut -f2)
+[ $((after - before - 1)) -eq 3 ] &&
+    pass "saslauthd -n 0: each of 3 requests connected for itself" ||
+    failed "saslauthd -n 0: $((after - before - 1)) connections for 3 requests"
 
-for d in sock tcp fork status; do
+for d in sock tcp status; do
 	log_lacks $d "janepass" "the password"
 	log_lacks $d "1234abcd" "the hash"
 	log_lacks $d "db_mail_password" "the database password"

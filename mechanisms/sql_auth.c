@@ -105,6 +105,11 @@ sql_auth_new(struct sql_auth **auth_r, const struct sql_config *config,
 		    sql_driver_names());
 		goto fail;
 	}
+	if (a->driver->library_init() != 0) {
+		sql_log(SQL_LOG_ERR, "%s: the %s client library did not "
+		    "initialise", config->path, a->driver->name);
+		goto fail;
+	}
 	if (config->select != NULL) {
 		what = "sql_select";
 		a->ncolumns = 1;

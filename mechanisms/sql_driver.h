@@ -54,6 +54,13 @@ struct sql_driver {
 	struct sql_dialect dialect;	/* how its SQL is written */
 
 	/*
+	 * Set the client library up once, in saslauthd's master before it
+	 * forks, so that no child (one per request with -n 0) repeats it.
+	 * Returns 0, or -1.
+	 */
+	int (*library_init)(void);
+
+	/*
 	 * Open a connection to one entry of config's host list (NULL for
 	 * engines without a server). Returns 0 with *conn_r set, or -1 with
 	 * a message (no secrets) in err.

@@ -45,6 +45,13 @@ keep_error(struct sql_conn *conn, const char *what, const char *why)
 	snprintf(conn->error, sizeof(conn->error), "%s: %s", what, why);
 }
 
+/* mysql_driver_library_init - libmariadb's own set-up (OpenSSL, NSS) */
+static int
+mysql_driver_library_init(void)
+{
+	return mysql_library_init(0, NULL, NULL) == 0 ? 0 : -1;
+}
+
 /* mysql_driver_close - close and free */
 static void
 mysql_driver_close(struct sql_conn *conn)
@@ -266,6 +273,7 @@ const struct sql_driver sql_driver_mysql = {
 		.hash_comments = true,
 		.identifier_quote = '`',
 	},
+	.library_init = mysql_driver_library_init,
 	.connect = mysql_driver_connect,
 	.lookup = mysql_driver_lookup,
 	.close = mysql_driver_close,

@@ -53,6 +53,13 @@ failed(struct sql_conn *conn, const char *what)
 	}
 }
 
+/* sqlite_driver_library_init - SQLite's own set-up */
+static int
+sqlite_driver_library_init(void)
+{
+	return sqlite3_initialize() == SQLITE_OK ? 0 : -1;
+}
+
 /* close_db - finalize the statement and close the handle */
 static void
 close_db(struct sql_conn *conn)
@@ -276,6 +283,7 @@ const struct sql_driver sql_driver_sqlite = {
 		.hash_comments = false,
 		.identifier_quote = '"',
 	},
+	.library_init = sqlite_driver_library_init,
 	.connect = sqlite_driver_connect,
 	.lookup = sqlite_driver_lookup,
 	.close = sqlite_driver_close,
